@@ -1,0 +1,59 @@
+// Reads supervise.conf and parses it for one module. Never throws: a file that
+// cannot be used gives the defaults (no alarms, no limits) and a warning, and
+// `fileRead: false` so a reload (`r`) can keep the values it had instead.
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { MAX_CONFIG_BYTES } from './config-defaults.js';
+import { parseConfig, type ConfigResult } from './parse-config.js';
+
+export interface LoadedConfig extends ConfigResult {
+  /** false when the file could not be read and `config` is the built-in defaults. */
+  fileRead: boolean;
+}
+
+export function loadConfig(path: string, moduleName: string): LoadedConfig {
+  let text: string;
+  try {
+    text = readSmallFile(path);
+  } catch (error) {
+    // The empty text yields the defaults and their log lines; its own warning
+    // ("no [global] section") would only hide the real reason.
+    const { config, loaded } = parseConfig('', moduleName, path);
+    return {
+      config,
+      warnings: [`unable to read ${path}: ${reasonOf(error)}; alarms and limits are off for ${moduleName}`],
+      loaded,
+      fileRead: false,
+    };
+  }
+  return { ...parseConfig(text, moduleName, path), fileRead: true };
+}
+
+function readSmallFile(path: string): string {
+  // O_NONBLOCK so a FIFO given by mistake fails the checks below instead of
+  // hanging supervise until something writes to it.
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw new Error('is a directory');
+    if (!stat.isFile()) throw new Error('not a regular file');
+    if (stat.size > MAX_CONFIG_BYTES) throw new Error(`${stat.size} bytes, more than the ${MAX_CONFIG_BYTES} a config file may have`);
+    // Read at most one byte past the limit: the file may have grown since fstat.
+    const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1);
+    let length = 0;
+    for (;;) {
+      const n = readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) break;
+      length += n;
+      if (length > MAX_CONFIG_BYTES) throw new Error(`more than the ${MAX_CONFIG_BYTES} bytes a config file may have`);
+    }
+    return buffer.toString('utf8', 0, length);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** "ENOENT: no such file or directory, open '/x'" -> "ENOENT: no such file or directory": the path is already named. */
+function reasonOf(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/, \w+ '.*'$/s, '');
+}

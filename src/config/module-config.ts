@@ -1,0 +1,23 @@
+// The settings one module runs with, after supervise.conf (SPEC section 7)
+// has been merged for it: [global] and/or its own section, defaults filled in.
+
+export interface ModuleConfig {
+  /** Seconds an alarm window lasts, already clamped: 0 = no alarms and no limits, 1-59 became 60. */
+  alarmInterval: number;
+  /** Unexpected exits allowed in one window before supervise gives up; 0 = no limit. */
+  maxTries: number;
+  /** Core dumps allowed in one window before supervise gives up; 0 = no limit. */
+  maxTriesIfCoredumped: number;
+  /** Mail recipients, in file order, duplicates removed. */
+  alarmMail: string[];
+  /** gsm numbers (or group names), in file order, duplicates removed, at most MAX_GSM_NUMBERS. */
+  alarmGsm: string[];
+  /** 'sendmail', or an smtp:// / smtps:// URL. */
+  mailTransport: string;
+  /** Sender address; null means supervise@HOST, which the mailer resolves. */
+  mailFrom: string | null;
+  /** Program run once per gsm number with the single argument NUMBER@MESSAGE, without a shell. */
+  gsmCommand: string;
+  /** Seconds between TERM and KILL when stopping; 0 never sends KILL. */
+  stopTimeout: number;
+}

@@ -1,0 +1,388 @@
+// supervise.conf text -> the settings of one module (SPEC section 7). Pure:
+// the loader reads the file, this never throws, whatever the text.
+//
+// The `ini` package decodes keys and values, but it only knows `=`, nests
+// `[a.b]` as a.b (module names have dots), reports no bad lines and forgets
+// line numbers. So a line-by-line pre-pass classifies every line, warns about
+// what it cannot use, and hands ini a normalised text: `key=value` lines under
+// opaque flat section names (`[s0]`, `[s1]`, ...) that map back to the real
+// names. Escaping dots (`[meta\.txn-recover]`) would also keep ini flat, but
+// opaque names leave no character of a module name for ini to interpret.
+//
+// Choices, where the original C parser was silent or sloppy:
+// - Keys and section headers must start at the beginning of the line, as in the
+//   original ("all valid entries are written flush left"); an indented one is
+//   a warning and is ignored, rather than silently ignored.
+// - Trailing comments: `#` or `;` starts a comment only after whitespace (or as
+//   the first character of the value), and not inside a value that opens with
+//   a quote. So `a@x.com # ops` drops the comment while addresses and URLs,
+//   which contain no whitespace, keep any `#` or `;` they hold.
+// - An empty value (`alarm_interval :`, in the original's own sample) means the
+//   key is not set, without a warning.
+// - A repeated section merges into its first occurrence (later values win, as
+//   ini does) and keeps the first one's place for the before/after-[global]
+//   rule; a repeated key within a section: the later value wins. Both warn.
+// - A malformed `[...]` line ends the current section, as any `[` line did in
+//   the original, so its keys are ignored rather than added to the section above.
+// - Numbers are whole decimal numbers from 0 to MAX_CONFIG_NUMBER; anything
+//   else warns and is ignored (the default, or [global]'s value, stays).
+import { decode } from 'ini';
+import { createDefaultConfig, MAX_CONFIG_NUMBER, MAX_GSM_NUMBERS, MIN_ALARM_INTERVAL } from './config-defaults.js';
+import type { ModuleConfig } from './module-config.js';
+
+export type { ModuleConfig } from './module-config.js';
+
+export interface ConfigResult {
+  config: ModuleConfig;
+  /** One line each, naming the file and, where there is one, the line number. */
+  warnings: string[];
+  /** `key = value (source)` for every value in force, for the log on start and on `r`. */
+  loaded: string[];
+}
+
+type NumberField = 'alarmInterval' | 'maxTries' | 'maxTriesIfCoredumped' | 'stopTimeout';
+type ListField = 'alarmMail' | 'alarmGsm';
+type TextField = 'mailTransport' | 'mailFrom' | 'gsmCommand';
+
+type KeySpec =
+  | { kind: 'number'; field: NumberField }
+  | { kind: 'list'; field: ListField }
+  | { kind: 'text'; field: TextField };
+
+// In the order they are logged.
+const KEYS: Readonly<Record<string, KeySpec>> = {
+  alarm_interval: { kind: 'number', field: 'alarmInterval' },
+  max_tries: { kind: 'number', field: 'maxTries' },
+  max_tries_if_coredumped: { kind: 'number', field: 'maxTriesIfCoredumped' },
+  alarm_mail: { kind: 'list', field: 'alarmMail' },
+  alarm_gsm: { kind: 'list', field: 'alarmGsm' },
+  mail_transport: { kind: 'text', field: 'mailTransport' },
+  mail_from: { kind: 'text', field: 'mailFrom' },
+  gsm_command: { kind: 'text', field: 'gsmCommand' },
+  stop_timeout: { kind: 'number', field: 'stopTimeout' },
+};
+
+const GLOBAL_SECTION = 'global';
+
+// Past this many, line warnings collapse into one count: a binary file fed in
+// by mistake would otherwise bury the log.
+const MAX_LINE_WARNINGS = 20;
+const MAX_SHOWN_CHARS = 80;
+
+const SECTION_LINE = /^\[([^\s[\]]+)\]\s*(?:[#;].*)?$/s;
+const KEY_LINE = /^([A-Za-z_][A-Za-z0-9_]*)[ \t]*[:=](.*)$/s;
+const INDENTED_KEY_LINE = /^\s+[A-Za-z_][A-Za-z0-9_]*[ \t]*[:=]/s;
+const BLANK_OR_COMMENT = /^\s*(?:[#;].*)?$/s;
+
+interface Section {
+  name: string;
+  /** Name ini sees. */
+  opaque: string;
+  /** Line of the first header; its place decides the before/after-[global] rule. */
+  line: number;
+  /** Line number of the value in force for each key (the last one set). */
+  keyLines: Map<string, number>;
+}
+
+interface Layer {
+  section: Section;
+  values: Record<string, unknown>;
+  /** true for a section after [global]: numbers override only when > 0, lists append. */
+  overlay: boolean;
+}
+
+export function parseConfig(text: string, moduleName: string, file: string): ConfigResult {
+  const warnings = new WarningList(file);
+  const { sections, iniText } = scanLines(text, warnings);
+  const decoded = decode(iniText) as Record<string, Record<string, unknown> | undefined>;
+
+  const global = sections.get(GLOBAL_SECTION);
+  const own = moduleName === GLOBAL_SECTION ? undefined : sections.get(moduleName);
+  const layers: Layer[] = [];
+  const layerOf = (section: Section, overlay: boolean): Layer => ({
+    section,
+    values: decoded[section.opaque] ?? {},
+    overlay,
+  });
+  if (own !== undefined && (global === undefined || own.line < global.line)) {
+    layers.push(layerOf(own, false));
+  } else if (global !== undefined) {
+    layers.push(layerOf(global, false));
+    if (own !== undefined) layers.push(layerOf(own, true));
+  } else {
+    warnings.add(`no [${GLOBAL_SECTION}] and no [${moduleName}] section in ${file}: alarms and limits are off for ${moduleName}`);
+  }
+
+  const config = createDefaultConfig();
+  const sources = new Map<keyof ModuleConfig, string[]>();
+  for (const layer of layers) applyLayer(layer, config, sources, warnings);
+  const clampedFrom = finishConfig(config, warnings);
+
+  return { config, warnings: warnings.list(), loaded: describeConfig(config, sources, clampedFrom) };
+}
+
+/** The pre-pass: classify lines, collect sections and the text ini decodes. */
+function scanLines(text: string, warnings: WarningList): { sections: Map<string, Section>; iniText: string } {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
+  const sections = new Map<string, Section>();
+  const iniLines: string[] = [];
+  // null: before any section; 'void': after a malformed header, keys ignored.
+  let current: Section | null | 'void' = null;
+
+  lines.forEach((line, index) => {
+    const lineNo = index + 1;
+    if (BLANK_OR_COMMENT.test(line)) return;
+
+    const header = SECTION_LINE.exec(line);
+    if (header !== null) {
+      const name = header[1];
+      let section = sections.get(name);
+      if (section === undefined) {
+        section = { name, opaque: `s${sections.size}`, line: lineNo, keyLines: new Map() };
+        sections.set(name, section);
+      } else {
+        warnings.addForLine(lineNo, `section [${name}] repeats the one at line ${section.line}; their keys are merged and later values win`);
+      }
+      iniLines.push(`[${section.opaque}]`);
+      current = section;
+      return;
+    }
+    if (line.trimStart().startsWith('[')) {
+      const why = line.startsWith('[') ? 'not a [section] header' : 'sections must start at the beginning of the line';
+      warnings.addForLine(lineNo, `${show(line)} (${why}; keys up to the next section are ignored)`);
+      current = 'void';
+      return;
+    }
+
+    const keyLine = KEY_LINE.exec(line);
+    if (keyLine === null) {
+      const why = INDENTED_KEY_LINE.test(line) ? ' (keys must start at the beginning of the line)' : '';
+      warnings.addForLine(lineNo, `${show(line)}${why}`);
+      return;
+    }
+    const [, key, rawValue] = keyLine;
+    if (current === 'void') return;
+    if (current === null) {
+      warnings.addForLine(lineNo, `${show(line)} (key outside any [section])`);
+      return;
+    }
+    if (!Object.hasOwn(KEYS, key)) {
+      warnings.addForLine(lineNo, `unknown key ${show(key)}; known keys: ${Object.keys(KEYS).join(', ')}`);
+      return;
+    }
+    const earlier = current.keyLines.get(key);
+    if (earlier !== undefined) {
+      warnings.addForLine(lineNo, `${key} repeats line ${earlier} in [${current.name}]; the later value wins`);
+    }
+    current.keyLines.set(key, lineNo);
+    iniLines.push(`${key}=${escapeForIni(stripTrailingComment(rawValue))}`);
+  });
+
+  return { sections, iniText: iniLines.join('\n') };
+}
+
+function applyLayer(
+  layer: Layer,
+  config: ModuleConfig,
+  sources: Map<keyof ModuleConfig, string[]>,
+  warnings: WarningList,
+): void {
+  const { section, values, overlay } = layer;
+  const from = `[${section.name}]`;
+  for (const [key, lineNo] of section.keyLines) {
+    const spec = KEYS[key];
+    const raw = values[key];
+    if (raw === undefined) {
+      // ini dropped a line the pre-pass accepted (e.g. a U+2028 in the value).
+      warnings.addForLine(lineNo, `${key}: value not understood; ignoring it`);
+      continue;
+    }
+    const value = textOf(raw);
+    if (value === '') continue;
+
+    switch (spec.kind) {
+      case 'number': {
+        const number = parseWholeNumber(value);
+        if (number === null) {
+          warnings.addForLine(lineNo, `${key} ${show(value)} is not a whole number from 0 to ${MAX_CONFIG_NUMBER}; ignoring it`);
+          break;
+        }
+        if (overlay && number === 0) {
+          if (config[spec.field] > 0) {
+            warnings.addForLine(lineNo, `${key} 0 in ${from} does not override [${GLOBAL_SECTION}]'s ${config[spec.field]}: a section after [${GLOBAL_SECTION}] overrides numbers only with values above 0; put ${from} before [${GLOBAL_SECTION}] to use only its own values`);
+          }
+          break;
+        }
+        config[spec.field] = number;
+        sources.set(spec.field, [from]);
+        break;
+      }
+      case 'list': {
+        const items = value.split(/[\s,]+/).filter((item) => item !== '');
+        if (items.length === 0) break;
+        config[spec.field] = overlay ? [...config[spec.field], ...items] : items;
+        sources.set(spec.field, overlay ? [...(sources.get(spec.field) ?? []), from] : [from]);
+        break;
+      }
+      case 'text': {
+        const problem = checkText(key, value);
+        if (problem !== null) {
+          warnings.addForLine(lineNo, `${key} ${show(value)}: ${problem}; ignoring it`);
+          break;
+        }
+        config[spec.field] = value;
+        sources.set(spec.field, [from]);
+        break;
+      }
+    }
+  }
+}
+
+/** Dedupes and caps the lists, clamps the window; returns the interval before clamping when it was raised. */
+function finishConfig(config: ModuleConfig, warnings: WarningList): number | null {
+  config.alarmMail = [...new Set(config.alarmMail)];
+  const gsm = [...new Set(config.alarmGsm)];
+  if (gsm.length > MAX_GSM_NUMBERS) {
+    warnings.add(`alarm_gsm has ${gsm.length} numbers in ${warnings.file}; only the first ${MAX_GSM_NUMBERS} are used: ${gsm.slice(0, MAX_GSM_NUMBERS).join(' ')}`);
+  }
+  config.alarmGsm = gsm.slice(0, MAX_GSM_NUMBERS);
+  if (config.alarmInterval > 0 && config.alarmInterval < MIN_ALARM_INTERVAL) {
+    const before = config.alarmInterval;
+    config.alarmInterval = MIN_ALARM_INTERVAL;
+    return before;
+  }
+  return null;
+}
+
+function describeConfig(config: ModuleConfig, sources: Map<keyof ModuleConfig, string[]>, clampedFrom: number | null): string[] {
+  return Object.entries(KEYS).map(([key, spec]) => {
+    const from = sources.get(spec.field);
+    let source = from === undefined ? 'default' : `from ${from.join(' and ')}`;
+    let shown: string;
+    switch (spec.kind) {
+      case 'number':
+        shown = String(config[spec.field]);
+        if (spec.field === 'alarmInterval' && clampedFrom !== null) {
+          source += `; ${clampedFrom} counts as ${MIN_ALARM_INTERVAL}`;
+        }
+        break;
+      case 'list':
+        shown = config[spec.field].length === 0 ? '(none)' : config[spec.field].join(' ');
+        break;
+      case 'text': {
+        const value = config[spec.field];
+        shown = value === null ? 'supervise@HOST' : spec.field === 'mailTransport' ? hidePassword(value) : value;
+        break;
+      }
+    }
+    return `${key} = ${shown} (${source})`;
+  });
+}
+
+/** Drops a trailing comment; see the header for the rule. */
+function stripTrailingComment(raw: string): string {
+  const value = raw.trim();
+  let from = 0;
+  const quote = value[0];
+  if (quote === '"' || quote === "'") {
+    const close = findClosingQuote(value, quote);
+    if (close > 0) from = close + 1;
+  }
+  for (let i = from; i < value.length; i++) {
+    const c = value[i];
+    if ((c === '#' || c === ';') && (i === 0 || /\s/.test(value[i - 1]))) {
+      return value.slice(0, i).trimEnd();
+    }
+  }
+  return value;
+}
+
+function findClosingQuote(value: string, quote: string): number {
+  for (let i = 1; i < value.length; i++) {
+    // ini reads double-quoted values as JSON, where a backslash escapes.
+    if (quote === '"' && value[i] === '\\') i++;
+    else if (value[i] === quote) return i;
+  }
+  return -1;
+}
+
+/**
+ * ini cuts an unquoted value at the first `;` or `#` and reads backslash
+ * escapes; comments are already gone, so escape what is left to reach ini
+ * unchanged. A fully quoted value is left alone: ini unquotes it and does not
+ * look for comments inside.
+ */
+function escapeForIni(value: string): string {
+  const quoted = value.length > 1 && (value[0] === '"' || value[0] === "'") && value.endsWith(value[0]);
+  return quoted ? value : value.replace(/[\\;#]/g, '\\$&');
+}
+
+/** ini turns `true`, `'123'` and the like into non-strings; config values are text. */
+function textOf(raw: unknown): string {
+  return (typeof raw === 'string' ? raw : JSON.stringify(raw) ?? '').trim();
+}
+
+function parseWholeNumber(value: string): number | null {
+  if (!/^\d+$/.test(value)) return null;
+  const number = Number(value);
+  return number <= MAX_CONFIG_NUMBER ? number : null;
+}
+
+function checkText(key: string, value: string): string | null {
+  if (key !== 'mail_transport' || value === 'sendmail') return null;
+  const expected = 'expected sendmail or an smtp:// or smtps:// URL';
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return expected;
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') return expected;
+  if (url.hostname === '') return `${expected} with a host`;
+  return null;
+}
+
+/** The loaded values go to the log; an SMTP password must not. */
+function hidePassword(transport: string): string {
+  try {
+    const url = new URL(transport);
+    if (url.password === '') return transport;
+    url.password = '***';
+    return url.toString();
+  } catch {
+    return transport;
+  }
+}
+
+/** A line or value as it appears in a message: quoted, escaped, shortened. */
+function show(text: string): string {
+  // Measured after escaping: control bytes of a binary file take six characters each.
+  if (JSON.stringify(text).length <= MAX_SHOWN_CHARS) return JSON.stringify(text);
+  let short = text.slice(0, MAX_SHOWN_CHARS);
+  while (JSON.stringify(`${short}...`).length > MAX_SHOWN_CHARS) short = short.slice(0, -1);
+  return JSON.stringify(`${short}...`);
+}
+
+class WarningList {
+  private readonly warnings: string[] = [];
+  private lineWarnings = 0;
+
+  constructor(readonly file: string) {}
+
+  add(warning: string): void {
+    this.warnings.push(warning);
+  }
+
+  addForLine(lineNo: number, reason: string): void {
+    this.lineWarnings++;
+    if (this.lineWarnings <= MAX_LINE_WARNINGS) {
+      this.warnings.push(`unable to parse ${this.file} line ${lineNo}: ${reason}`);
+    }
+  }
+
+  list(): string[] {
+    const hidden = this.lineWarnings - MAX_LINE_WARNINGS;
+    if (hidden <= 0) return [...this.warnings];
+    return [...this.warnings, `unable to parse ${this.file}: ${hidden} more lines could not be used`];
+  }
+}

@@ -1,0 +1,110 @@
+import { execFileSync } from 'node:child_process';
+import { randomFillSync } from 'node:crypto';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createDefaultConfig, MAX_CONFIG_BYTES } from '../../../src/config/config-defaults.js';
+import { loadConfig } from '../../../src/config/load-config.js';
+import { makeTempDir } from '../../helpers/temp-dir.js';
+
+const DEFAULTS = createDefaultConfig();
+
+describe('loadConfig', () => {
+  it('reads and parses a real file for the module', () => {
+    const path = join(makeTempDir(), 'supervise.conf');
+    writeFileSync(path, '[global]\nalarm_interval : 60\nmax_tries : 2\n[redis]\nmax_tries : 5\n');
+    const result = loadConfig(path, 'redis');
+    expect(result.fileRead).toBe(true);
+    expect(result.warnings).toEqual([]);
+    expect(result.config).toEqual({ ...DEFAULTS, alarmInterval: 60, maxTries: 5 });
+    expect(result.loaded).toContain('max_tries = 5 (from [redis])');
+  });
+
+  it('names the path of a missing file and says alarms and limits are off', () => {
+    const path = join(makeTempDir(), 'supervise.conf');
+    const result = loadConfig(path, 'redis');
+    expect(result).toEqual({
+      config: DEFAULTS,
+      warnings: [`unable to read ${path}: ENOENT: no such file or directory; alarms and limits are off for redis`],
+      loaded: expect.arrayContaining(['alarm_interval = 0 (default)']),
+      fileRead: false,
+    });
+  });
+
+  it('refuses a directory with the reason', () => {
+    const path = makeTempDir();
+    const result = loadConfig(path, 'redis');
+    expect(result.config).toEqual(DEFAULTS);
+    expect(result.fileRead).toBe(false);
+    expect(result.warnings).toEqual([`unable to read ${path}: is a directory; alarms and limits are off for redis`]);
+  });
+
+  it('refuses a FIFO instead of waiting for a writer', () => {
+    const path = join(makeTempDir(), 'supervise.conf');
+    execFileSync('mkfifo', [path]);
+    const result = loadConfig(path, 'redis');
+    expect(result.fileRead).toBe(false);
+    expect(result.warnings).toEqual([`unable to read ${path}: not a regular file; alarms and limits are off for redis`]);
+  });
+
+  it('refuses a file over 1 MiB without reading it, and reads one of exactly 1 MiB', () => {
+    const dir = makeTempDir();
+    const big = join(dir, 'big.conf');
+    // A valid config padded with comments: only the size can make it fail.
+    const head = '[global]\nalarm_interval : 60\n';
+    const pad = (size: number) => head + '#'.repeat(size - head.length - 1) + '\n';
+    writeFileSync(big, pad(MAX_CONFIG_BYTES + 1));
+    const refused = loadConfig(big, 'redis');
+    expect(refused.fileRead).toBe(false);
+    expect(refused.config).toEqual(DEFAULTS);
+    expect(refused.warnings).toEqual([
+      `unable to read ${big}: ${MAX_CONFIG_BYTES + 1} bytes, more than the ${MAX_CONFIG_BYTES} a config file may have; alarms and limits are off for redis`,
+    ]);
+
+    const limit = join(dir, 'limit.conf');
+    writeFileSync(limit, pad(MAX_CONFIG_BYTES));
+    const accepted = loadConfig(limit, 'redis');
+    expect(accepted.fileRead).toBe(true);
+    expect(accepted.config.alarmInterval).toBe(60);
+  });
+
+  it('refuses an unreadable file with the reason', (context) => {
+    if (process.getuid?.() === 0) context.skip(); // root reads mode 000 files
+    const path = join(makeTempDir(), 'supervise.conf');
+    writeFileSync(path, '[global]\nalarm_interval : 60\n');
+    chmodSync(path, 0o000);
+    const result = loadConfig(path, 'redis');
+    expect(result.fileRead).toBe(false);
+    expect(result.warnings).toEqual([`unable to read ${path}: EACCES: permission denied; alarms and limits are off for redis`]);
+  });
+
+  it('refuses a path through a regular file (ENOTDIR), whoever runs the test', () => {
+    const dir = makeTempDir();
+    writeFileSync(join(dir, 'file'), '');
+    const path = join(dir, 'file', 'supervise.conf');
+    const result = loadConfig(path, 'redis');
+    expect(result.fileRead).toBe(false);
+    expect(result.config).toEqual(DEFAULTS);
+    expect(result.warnings).toEqual([`unable to read ${path}: ENOTDIR: not a directory; alarms and limits are off for redis`]);
+  });
+
+  it('turns binary garbage into warnings, never a throw', () => {
+    const path = join(makeTempDir(), 'supervise.conf');
+    writeFileSync(path, randomFillSync(Buffer.alloc(64 * 1024)));
+    const result = loadConfig(path, 'redis');
+    expect(result.fileRead).toBe(true);
+    expect(result.config).toEqual(DEFAULTS);
+    expect(result.warnings.length).toBeGreaterThan(0);
+    expect(result.warnings.length).toBeLessThanOrEqual(22);
+  });
+
+  it('finds the module of a dotted, dashed name in a file with CRLF and a BOM', () => {
+    const dir = makeTempDir();
+    mkdirSync(join(dir, 'etc'));
+    const path = join(dir, 'etc', 'supervise.conf');
+    writeFileSync(path, '\uFEFF[global]\r\nalarm_interval : 60\r\n[meta.txn-recover]\r\nmax_tries : 4\r\n');
+    const result = loadConfig(path, 'meta.txn-recover');
+    expect(result.warnings).toEqual([]);
+    expect(result.config).toEqual({ ...DEFAULTS, alarmInterval: 60, maxTries: 4 });
+  });
+});
