@@ -1,0 +1,125 @@
+// supervise.log (NOTICE) and supervise.log.wf (WARNING, FATAL) of one status
+// directory, through winston (SPEC section 8).
+//
+// Every call writes its line before returning, so `notice()` followed by
+// `process.exit()` keeps the line. winston is a stream pipeline, but each hop
+// is synchronous here: Logger is a readable-stream Transform whose constructor
+// clears the readable side's `sync` guard, pipe() sets it flowing, so a pushed
+// info is emitted as 'data' at once, not on the next tick; the pipe writes it
+// to each transport, and ReopeningFileTransport calls back before returning,
+// so no write is ever queued behind a pending one. Nothing here may call back
+// later (or emit 'error', which winston re-emits and would throw), or lines
+// would start to wait in a buffer. The tests read the files back without
+// waiting and from a child that exits right after logging, to hold this.
+import { join } from 'node:path';
+import { createLogger, format } from 'winston';
+import { formatLogLine, LOG_LEVEL_PRIORITIES, type LogLevel } from './log-line-format.js';
+import { ReopeningFileTransport } from './reopening-file-transport.js';
+
+export const NOTICE_LOG_FILE = 'supervise.log';
+export const WARNING_LOG_FILE = 'supervise.log.wf';
+
+/** The original's limit (`st_size > 1800000000`), in decimal bytes: 1.8 GB, not 1.8 GiB. */
+export const DEFAULT_LOG_MAX_BYTES = 1_800_000_000;
+
+/** Lowers the size limit without a command-line option, so tests can see rotation happen. */
+export const LOG_MAX_BYTES_ENV = 'SUPERVISE_LOG_MAX_BYTES';
+
+export interface SuperviseLoggerOptions {
+  /** The status directory; it must exist. */
+  dir: string;
+  /** Size limit of each file; default from SUPERVISE_LOG_MAX_BYTES, else DEFAULT_LOG_MAX_BYTES. */
+  maxBytes?: number;
+  now?: () => Date;
+}
+
+export interface SuperviseLogger {
+  notice(message: string): void;
+  warning(message: string): void;
+  fatal(message: string): void;
+  /** Closes both files; later calls are ignored. */
+  close(): void;
+}
+
+/** The size limit SUPERVISE_LOG_MAX_BYTES asks for, or the default when it is unset or empty. */
+export function readLogMaxBytes(env: Readonly<Record<string, string | undefined>> = process.env): number {
+  const text = env[LOG_MAX_BYTES_ENV];
+  if (text === undefined || text === '') return DEFAULT_LOG_MAX_BYTES;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value <= 0) {
+    throw new RangeError(`${LOG_MAX_BYTES_ENV} must be a positive integer number of bytes, got ${JSON.stringify(text)}`);
+  }
+  return value;
+}
+
+/**
+ * Opens both log files of `dir` (throws LogFileError when either cannot be
+ * opened); afterwards logging never throws, whatever happens to the files.
+ */
+export function createSuperviseLogger(options: SuperviseLoggerOptions): SuperviseLogger {
+  const now = options.now ?? (() => new Date());
+  const maxBytes = options.maxBytes ?? readLogMaxBytes();
+  const noticeFile = new ReopeningFileTransport({
+    path: join(options.dir, NOTICE_LOG_FILE),
+    maxBytes,
+    format: keepLevel('notice'),
+    formatLostLinesNote: (lost, reason) => formatLogLine('notice', describeLostLines(lost, reason), now()),
+  });
+  let warningFile: ReopeningFileTransport;
+  try {
+    warningFile = new ReopeningFileTransport({
+      path: join(options.dir, WARNING_LOG_FILE),
+      maxBytes,
+      // winston levels are thresholds: 'warning' takes warning and the more severe fatal.
+      level: 'warning',
+      formatLostLinesNote: (lost, reason) => formatLogLine('warning', describeLostLines(lost, reason), now()),
+    });
+  } catch (error) {
+    noticeFile.close();
+    throw error;
+  }
+
+  const logger = createLogger({
+    levels: LOG_LEVEL_PRIORITIES,
+    level: 'notice',
+    format: formatSuperviseLine(now),
+    transports: [noticeFile, warningFile],
+  });
+
+  let closed = false;
+  // After close, winston has no transports left and would buffer and complain on stderr.
+  const logAt = (level: LogLevel) => (message: string): void => {
+    if (!closed) logger.log(level, message);
+  };
+  return {
+    notice: logAt('notice'),
+    warning: logAt('warning'),
+    fatal: logAt('fatal'),
+    close(): void {
+      if (closed) return;
+      closed = true;
+      // Unpiping makes winston close each transport; closing them here as well
+      // does not depend on that.
+      logger.close();
+      noticeFile.close();
+      warningFile.close();
+    },
+  };
+}
+
+function describeLostLines(lost: number, reason: string): string {
+  return `${lost} log ${lost === 1 ? 'line' : 'lines'} lost: ${reason}`;
+}
+
+/** winston format: the finished line goes under MESSAGE, where transports read it. */
+function formatSuperviseLine(now: () => Date) {
+  return format((info) => {
+    info[Symbol.for('message')] = formatLogLine(info.level as LogLevel, String(info.message), now());
+    return info;
+  })();
+}
+
+/** winston format that passes one level only (winston's `level` admits every more severe one too). */
+function keepLevel(level: LogLevel) {
+  return format((info) => (info.level === level ? info : false))();
+}
