@@ -1,0 +1,13 @@
+// The daemon half of supervise: started by bin/supervise in its own session
+// with the locked `lock` as fd 3 and the hand-off socket as fd 4.
+import { runDaemon, type DaemonPayload } from '../daemon/run-daemon.js';
+import { HANDOFF_FD, LOCK_FD, openHandoff } from '../io/daemon-handoff.js';
+
+const handoff = openHandoff();
+try {
+  const payload = (await handoff.receive()) as DaemonPayload;
+  runDaemon(payload, { lockFd: LOCK_FD, report: handoff.report, inherited: [HANDOFF_FD] });
+} catch (error) {
+  handoff.report({ ok: false, exitCode: 111, message: `supervise: unable to start the daemon: ${(error as Error).message}` });
+  process.exitCode = 111;
+}

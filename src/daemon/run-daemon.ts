@@ -1,0 +1,236 @@
+// Set-up of the daemon in one place and a fixed order, as daemontools does:
+// descriptors, log, config, FIFOs, supervisor, signals, first start. After
+// this the event loop only waits on the control FIFO, the child and timers.
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import { deliverAlarm } from '../alarm/deliver-alarm.js';
+import { readStderrTail } from '../alarm/read-stderr-tail.js';
+import type { SuperviseOptions } from '../cli/supervise-options.js';
+import { decodeControlByte } from '../codec/control-codec.js';
+import { encodeStatus, timestampOf } from '../codec/status-codec.js';
+import type { StatusJson } from '../codec/status-json.js';
+import { loadConfig } from '../config/load-config.js';
+import type { ModuleConfig } from '../config/module-config.js';
+import { currentWindow } from '../core/alarm-policy.js';
+import { moduleNameOf } from '../core/module-name.js';
+import { EXIT_COMMAND, describeCause } from '../core/supervise-error.js';
+import type { MachineConfig, SupervisorState } from '../core/supervisor-machine.js';
+import { markCloseOnExec } from '../io/close-on-exec.js';
+import type { HandoffResult } from '../io/daemon-handoff.js';
+import { ensureFifo, holdOkFifo, openControlFifo } from '../io/fifo.js';
+import { runRestartHook } from '../io/restart-hook.js';
+import { signalService, startService } from '../io/service-process.js';
+import { writeStatusFiles } from '../io/status-file.js';
+import { createSuperviseLogger, type SuperviseLogger } from '../log/create-logger.js';
+import { Supervisor } from '../supervisor.js';
+
+/** What the foreground supervise hands to the daemon. */
+export interface DaemonPayload {
+  options: SuperviseOptions;
+  /** The command's executable, resolved on PATH before daemonizing. */
+  executable: string;
+}
+
+export interface DaemonDescriptors {
+  lockFd: number;
+  /** The channel to the foreground supervise; null with --foreground. */
+  report: ((result: HandoffResult) => void) | null;
+  /** Other inherited descriptors the service must not see. */
+  inherited: readonly number[];
+}
+
+function toMachineConfig(config: ModuleConfig, options: SuperviseOptions): MachineConfig {
+  return {
+    limits: {
+      alarmInterval: config.alarmInterval,
+      maxTries: config.maxTries,
+      maxTriesIfCoredumped: config.maxTriesIfCoredumped,
+    },
+    stopTimeoutSeconds: config.stopTimeout,
+    restartHook: options.restartHook !== null,
+    hookResetSeconds: options.restartHookResetSeconds,
+  };
+}
+
+function logConfig(logger: SuperviseLogger, loaded: { warnings: string[]; loaded: string[] }, path: string): void {
+  for (const warning of loaded.warnings) logger.warning(warning);
+  logger.notice(`config ${path}: ${loaded.loaded.join(', ')}`);
+}
+
+function buildStatusJson(state: SupervisorState, dir: string, options: SuperviseOptions, config: ModuleConfig, now: number): StatusJson {
+  const exit = state.lastExit;
+  const window = currentWindow(state.window, state.config.limits, now);
+  return {
+    module: state.name,
+    statusDir: dir,
+    supervisePid: process.pid,
+    pid: state.service?.pid ?? 0,
+    state: state.service ? 'up' : 'down',
+    since: new Date(state.since).toISOString(),
+    want: state.want,
+    paused: state.paused && state.service !== null,
+    alarms: state.alarmsOn ? 'on' : 'off',
+    command: [...options.command],
+    starts: state.starts,
+    lastExit: exit && {
+      code: exit.code,
+      signal: exit.signal,
+      coreDumped: exit.coreDumped,
+      at: new Date(exit.at).toISOString(),
+      uptimeSeconds: Math.round(exit.uptimeMs / 100) / 10,
+      expected: exit.expected,
+    },
+    alarmWindow: window && { openedAt: new Date(window.openedAt).toISOString(), exits: window.exits, coreDumps: window.coreDumps },
+    limits: {
+      alarmInterval: config.alarmInterval,
+      maxTries: config.maxTries,
+      maxTriesIfCoredumped: config.maxTriesIfCoredumped,
+      stopTimeout: config.stopTimeout,
+    },
+  };
+}
+
+export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors): void {
+  const { options, executable } = payload;
+  const dir = resolve(options.statusDir);
+  const name = moduleNameOf(options.statusDir);
+  const paths = {
+    control: join(dir, 'control'),
+    ok: join(dir, 'ok'),
+    stdout: join(dir, '__stdout'),
+    stderr: join(dir, '__stderr'),
+  };
+
+  for (const fd of [descriptors.lockFd, ...descriptors.inherited]) markCloseOnExec(fd);
+  process.on('SIGHUP', () => {});
+
+  const logger = createSuperviseLogger({ dir });
+  logger.notice(`supervise ${name} started, pid ${process.pid}, command ${JSON.stringify(options.command)}`);
+  let loaded = loadConfig(options.configPath, name);
+  let config = loaded.config;
+  logConfig(logger, loaded, options.configPath);
+  if (!loaded.fileRead || config.alarmInterval === 0) logger.warning(`no alarms and no limits for ${name}`);
+
+  ensureFifo(paths.control);
+  ensureFifo(paths.ok);
+  const ok = holdOkFifo(paths.ok);
+
+  let report = descriptors.report;
+  let statusWarned = false;
+  let control: { close(): void } | null = null;
+
+  const supervisor = new Supervisor(name, toMachineConfig(config, options), {
+    now: Date.now,
+    logger,
+    writeStatus(state) {
+      const { seconds, nanoseconds } = timestampOf(state.since);
+      const bytes = encodeStatus({
+        seconds,
+        nanoseconds,
+        paused: state.paused,
+        want: state.want,
+        alarmsOn: state.alarmsOn,
+        pid: state.service?.pid ?? 0,
+      });
+      try {
+        writeStatusFiles(dir, bytes, buildStatusJson(state, dir, options, config, Date.now()));
+        statusWarned = false;
+      } catch (error) {
+        // Supervision goes on without a status file; warn once per failure streak.
+        if (!statusWarned) logger.warning(`unable to write ${join(dir, 'status')}: ${describeCause(error)}`);
+        statusWarned = true;
+      }
+    },
+    startService(callbacks) {
+      const pid = startService({
+        executable,
+        argv: options.command,
+        stdoutPath: paths.stdout,
+        stderrPath: paths.stderr,
+        onExit: callbacks.onExit,
+        onStartFailed(reason) {
+          if (report) {
+            // The first start failed: tell the caller's terminal and stop, starting nothing.
+            report({ ok: false, exitCode: EXIT_COMMAND, message: `supervise: unable to start ${options.command[0]}: ${reason}` });
+            report = null;
+            logger.fatal(`unable to start service ${name}: ${reason}`);
+            shutdown(EXIT_COMMAND);
+            return;
+          }
+          callbacks.onStartFailed(reason);
+        },
+      });
+      if (pid !== null && report) {
+        // Reported once status holds the pid: the machine writes it right after this returns.
+        const firstReport = report;
+        report = null;
+        setImmediate(() => firstReport({ ok: true, pid }));
+      }
+      return pid;
+    },
+    signalService,
+    sendAlarm(effect, state) {
+      void deliverAlarm(
+        {
+          kind: effect.alarm,
+          host: hostname(),
+          module: name,
+          statusDir: dir,
+          command: [...options.command],
+          pid: effect.exit.pid,
+          exit: effect.exit,
+          window: { exits: effect.window.exits, coreDumps: effect.window.coreDumps, seconds: state.config.limits.alarmInterval },
+          next: effect.next,
+          stderrTail: readStderrTail(paths.stderr),
+          at: effect.exit.at,
+        },
+        config,
+        logger,
+      );
+    },
+    reloadConfig() {
+      const next = loadConfig(options.configPath, name);
+      if (!next.fileRead || next.warnings.length > 0) {
+        for (const warning of next.warnings) logger.warning(warning);
+        logger.warning(`config ${options.configPath} not reloaded: keeping the values in force`);
+        return null;
+      }
+      loaded = next;
+      config = next.config;
+      logConfig(logger, loaded, options.configPath);
+      return toMachineConfig(config, options);
+    },
+    runRestartHook(count, done) {
+      const hook = options.restartHook as string;
+      logger.notice(`running restart hook ${hook} ${count}`);
+      runRestartHook(hook, count, { stdoutPath: paths.stdout, stderrPath: paths.stderr }, (outcome) => {
+        logger.notice(`restart hook ${hook} ${outcome}`);
+        done();
+      });
+    },
+    exit: shutdown,
+  });
+
+  function shutdown(code: number): void {
+    control?.close();
+    ok.close();
+    logger.close();
+    process.exit(code);
+  }
+
+  control = openControlFifo(
+    paths.control,
+    (bytes) => {
+      for (const byte of bytes) {
+        const decoded = decodeControlByte(byte);
+        if (decoded.kind === 'command') supervisor.dispatch({ kind: 'control', command: decoded.command, at: Date.now() });
+        else if (decoded.kind === 'unknown') logger.notice(`control: unknown command ${JSON.stringify(decoded.letter)} ignored`);
+      }
+    },
+    (error) => logger.warning(`unable to read ${paths.control}: ${error.message}`),
+  );
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => supervisor.dispatch({ kind: 'terminate', signal, at: Date.now() }));
+  }
+  supervisor.dispatch({ kind: 'boot', at: Date.now() });
+}

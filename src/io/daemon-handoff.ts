@@ -1,0 +1,72 @@
+// The foreground supervise and its daemon talk over one socket pair (fd 4 in
+// the daemon): the options go down as one JSON line, one result line comes
+// back once the service runs, so the caller's shell returns only then and
+// errors found by the daemon still reach the caller's terminal.
+import { spawn } from 'node:child_process';
+import { Socket } from 'node:net';
+
+export const LOCK_FD = 3;
+export const HANDOFF_FD = 4;
+
+export type HandoffResult = { ok: true; pid: number } | { ok: false; exitCode: number; message: string };
+
+function readLine(socket: Socket): Promise<string | null> {
+  return new Promise((resolve) => {
+    let buffered = '';
+    const onData = (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      const newline = buffered.indexOf('\n');
+      if (newline !== -1) {
+        cleanup();
+        resolve(buffered.slice(0, newline));
+      }
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(null);
+    };
+    const cleanup = () => {
+      socket.off('data', onData);
+      socket.off('end', onEnd);
+      socket.off('close', onEnd);
+      socket.off('error', onEnd);
+    };
+    socket.on('data', onData);
+    socket.on('end', onEnd);
+    socket.on('close', onEnd);
+    socket.on('error', onEnd);
+  });
+}
+
+/** Foreground side: starts the daemon in its own session with the locked descriptor as fd 3. */
+export async function launchDaemon(daemonScript: string, displayArgs: readonly string[], lockFd: number, payload: unknown): Promise<HandoffResult> {
+  const child = spawn(process.execPath, [daemonScript, ...displayArgs], {
+    detached: true,
+    stdio: ['ignore', 'ignore', 'ignore', lockFd, 'pipe'],
+  });
+  const socket = child.stdio[HANDOFF_FD] as Socket;
+  socket.write(`${JSON.stringify(payload)}\n`);
+  const line = await readLine(socket);
+  socket.destroy();
+  child.unref();
+  if (line === null) {
+    return { ok: false, exitCode: 111, message: 'supervise: the daemon exited before starting the service; see supervise.log.wf' };
+  }
+  return JSON.parse(line) as HandoffResult;
+}
+
+/** Daemon side: the socket to the foreground supervise. */
+export function openHandoff(): { receive(): Promise<unknown>; report(result: HandoffResult): void } {
+  const socket = new Socket({ fd: HANDOFF_FD, readable: true, writable: true });
+  return {
+    async receive() {
+      const line = await readLine(socket);
+      if (line === null) throw new Error('no options received from the foreground supervise');
+      return JSON.parse(line);
+    },
+    report(result) {
+      socket.end(`${JSON.stringify(result)}\n`);
+      socket.unref();
+    },
+  };
+}

@@ -1,0 +1,51 @@
+// The `control` and `ok` FIFOs (SPEC section 3).
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, lstatSync, openSync, unlinkSync } from 'node:fs';
+import { Socket } from 'node:net';
+
+/** Makes sure `path` is a FIFO with mode 0600; anything else there is replaced. */
+export function ensureFifo(path: string): void {
+  try {
+    const stat = lstatSync(path);
+    if (stat.isFIFO()) return;
+    unlinkSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  // Node has no mkfifo(3); the coreutils command is the portable way, given argv, no shell.
+  execFileSync('mkfifo', ['-m', '600', '--', path], { stdio: 'ignore' });
+}
+
+export interface ControlReader {
+  close(): void;
+}
+
+/**
+ * Reads control bytes without blocking the event loop. Opening read-write
+ * makes supervise a writer too, so the FIFO never reports end-of-file when
+ * the last `echo d > control` closes, and the open itself never blocks.
+ */
+export function openControlFifo(path: string, onBytes: (bytes: Buffer) => void, onError: (error: Error) => void): ControlReader {
+  const fd = openSync(path, constants.O_RDWR | constants.O_NONBLOCK);
+  const socket = new Socket({ fd, readable: true, writable: false });
+  socket.on('data', onBytes);
+  socket.on('error', onError);
+  return {
+    close() {
+      socket.destroy();
+    },
+  };
+}
+
+/**
+ * Holds `ok` open for reading, so a non-blocking open for writing succeeds
+ * exactly while supervise runs; nothing is ever read from it.
+ */
+export function holdOkFifo(path: string): { close(): void } {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  return {
+    close() {
+      closeSync(fd);
+    },
+  };
+}

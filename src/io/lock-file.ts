@@ -1,0 +1,67 @@
+// The `lock` file: flock(LOCK_EX|LOCK_NB) held for the daemon's whole life, so
+// `fuser lock` names the daemon and `flock -n lock true` fails while it runs.
+import { closeSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { constants as fsConstants } from 'node:fs';
+import fsExt from 'fs-ext';
+import { EXIT_LOCK, SuperviseError, describeCause } from '../core/supervise-error.js';
+
+/** Opens and locks `path`; the returned descriptor must stay open to keep the lock. */
+export function acquireLock(path: string): number {
+  let fd: number;
+  try {
+    fd = openSync(path, fsConstants.O_RDWR | fsConstants.O_CREAT, 0o600);
+  } catch (error) {
+    throw new SuperviseError(`supervise: unable to open ${path}: ${describeCause(error)}`, EXIT_LOCK, { cause: error });
+  }
+  try {
+    fsExt.flockSync(fd, 'exnb');
+  } catch (error) {
+    closeSync(fd);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EAGAIN' || code === 'EWOULDBLOCK') {
+      const holders = findLockHolders(path);
+      const who = holders.length > 0 ? `pid ${holders.join(', ')}` : 'another process';
+      throw new SuperviseError(`supervise: unable to lock ${path}: held by supervise ${who}`, EXIT_LOCK, { cause: error });
+    }
+    throw new SuperviseError(`supervise: unable to lock ${path}: ${describeCause(error)}`, EXIT_LOCK, { cause: error });
+  }
+  return fd;
+}
+
+/**
+ * Pids whose open file holds the flock on `path`. /proc/locks names the pid
+ * that took the lock, which is the foreground supervise that has since handed
+ * the descriptor to the daemon and exited; the lock line in
+ * /proc/PID/fdinfo/FD follows the descriptor, so it names the daemon.
+ */
+export function findLockHolders(path: string): number[] {
+  let target: { dev: number; ino: number };
+  try {
+    target = statSync(path);
+  } catch {
+    return [];
+  }
+  const holders: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let fds: string[];
+    try {
+      fds = readdirSync(`/proc/${entry}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      try {
+        const stat = statSync(`/proc/${entry}/fd/${fd}`);
+        if (stat.ino !== target.ino || stat.dev !== target.dev) continue;
+        if (/^lock:/m.test(readFileSync(`/proc/${entry}/fdinfo/${fd}`, 'utf8'))) {
+          holders.push(Number(entry));
+          break;
+        }
+      } catch {
+        // The process or descriptor went away while we looked.
+      }
+    }
+  }
+  return holders;
+}

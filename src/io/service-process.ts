@@ -1,0 +1,51 @@
+// Starts the service as supervise's direct child, in supervise's session, with
+// fd 1 and 2 on __stdout and __stderr: supervise copies none of its output.
+import { spawn } from 'node:child_process';
+import { closeSync, constants, openSync } from 'node:fs';
+import type { ServiceSignal } from '../core/types.js';
+
+export interface StartServiceOptions {
+  executable: string;
+  argv: readonly string[];
+  stdoutPath: string;
+  stderrPath: string;
+  onExit(pid: number, code: number | null, signal: string | null): void;
+  /** Called later, from the event loop, when exec failed (startService returned null). */
+  onStartFailed(reason: string): void;
+}
+
+/** Returns the service's pid, or null when exec failed (onStartFailed follows). */
+export function startService(options: StartServiceOptions): number | null {
+  // Re-opened at every start so a removed or rotated file is re-created.
+  const flags = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT;
+  const stdoutFd = openSync(options.stdoutPath, flags, 0o644);
+  const stderrFd = openSync(options.stderrPath, flags, 0o644);
+  try {
+    const child = spawn(options.executable, options.argv.slice(1), {
+      argv0: options.argv[0],
+      stdio: ['ignore', stdoutFd, stderrFd],
+    });
+    if (child.pid === undefined) {
+      // spawn reports exec failures on the next tick, as an 'error' event.
+      child.once('error', (error) => options.onStartFailed(error.message));
+      return null;
+    }
+    const pid = child.pid;
+    child.once('exit', (code, signal) => options.onExit(pid, code, signal));
+    // The 'error' after a successful spawn can only be a failed kill(); ignore it.
+    child.on('error', () => {});
+    return pid;
+  } finally {
+    closeSync(stdoutFd);
+    closeSync(stderrFd);
+  }
+}
+
+/** Sends a signal; a service that is already gone is not an error. */
+export function signalService(pid: number, signal: ServiceSignal): void {
+  try {
+    process.kill(pid, signal);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}

@@ -1,0 +1,145 @@
+// The imperative shell: feeds events into the pure machine and carries out the
+// effects it returns through the adapters it was given. No decisions here.
+import {
+  initialState,
+  transition,
+  type Effect,
+  type MachineConfig,
+  type SupervisorEvent,
+  type SupervisorState,
+} from './core/supervisor-machine.js';
+import type { ServiceSignal } from './core/types.js';
+
+export interface SupervisorLogger {
+  notice(message: string): void;
+  warning(message: string): void;
+  fatal(message: string): void;
+}
+
+export interface SupervisorAdapters {
+  now(): number;
+  logger: SupervisorLogger;
+  /** Writes `status` and `status.json`; a failure is only a warning. */
+  writeStatus(state: SupervisorState): void;
+  /** Starts the service and returns its pid, or null when exec failed (reported through onStartFailed). */
+  startService(callbacks: {
+    onExit(pid: number, code: number | null, signal: string | null): void;
+    onStartFailed(reason: string): void;
+  }): number | null;
+  signalService(pid: number, signal: ServiceSignal): void;
+  /** Fire and forget: must never throw or delay supervision. */
+  sendAlarm(effect: Extract<Effect, { kind: 'alarm' }>, state: SupervisorState): void;
+  /** Loads the config again; null keeps the values in force. */
+  reloadConfig(): MachineConfig | null;
+  runRestartHook(count: number, done: () => void): void;
+  exit(code: number): void;
+}
+
+export class Supervisor {
+  private state: SupervisorState;
+  private startTimer: NodeJS.Timeout | null = null;
+  private stopTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    name: string,
+    config: MachineConfig,
+    private readonly adapters: SupervisorAdapters,
+  ) {
+    this.state = initialState(name, config, adapters.now());
+  }
+
+  get current(): SupervisorState {
+    return this.state;
+  }
+
+  dispatch(event: SupervisorEvent): void {
+    const step = transition(this.state, event);
+    this.state = step.state;
+    for (const effect of step.effects) this.perform(effect);
+  }
+
+  private perform(effect: Effect): void {
+    const { adapters } = this;
+    switch (effect.kind) {
+      case 'start':
+        this.start();
+        return;
+      case 'signal':
+        try {
+          adapters.signalService(effect.pid, effect.signal);
+        } catch (error) {
+          adapters.logger.warning(`unable to send ${effect.signal} to pid ${effect.pid}: ${(error as Error).message}`);
+        }
+        return;
+      case 'arm-start':
+        this.clearStartTimer();
+        this.startTimer = setTimeout(() => {
+          this.startTimer = null;
+          this.dispatch({ kind: 'start-due', at: adapters.now() });
+        }, Math.max(0, effect.at - adapters.now()));
+        return;
+      case 'cancel-start':
+        this.clearStartTimer();
+        return;
+      case 'arm-stop-timeout':
+        this.clearStopTimer();
+        this.stopTimer = setTimeout(() => {
+          this.stopTimer = null;
+          this.dispatch({ kind: 'stop-timeout', at: adapters.now() });
+        }, Math.max(0, effect.at - adapters.now()));
+        return;
+      case 'cancel-stop-timeout':
+        this.clearStopTimer();
+        return;
+      case 'write-status':
+        adapters.writeStatus(this.state);
+        return;
+      case 'log':
+        adapters.logger[effect.level](effect.message);
+        return;
+      case 'alarm':
+        adapters.sendAlarm(effect, this.state);
+        return;
+      case 'reload-config': {
+        const config = adapters.reloadConfig();
+        if (config) this.dispatch({ kind: 'config', config });
+        return;
+      }
+      case 'run-hook':
+        adapters.runRestartHook(effect.count, () => this.dispatch({ kind: 'hook-done', at: adapters.now() }));
+        return;
+      case 'exit':
+        this.clearStartTimer();
+        this.clearStopTimer();
+        adapters.exit(effect.code);
+        return;
+    }
+  }
+
+  private start(): void {
+    const { adapters } = this;
+    let pid: number | null;
+    try {
+      pid = adapters.startService({
+        onExit: (exitedPid, code, signal) => this.dispatch({ kind: 'exited', pid: exitedPid, code, signal, at: adapters.now() }),
+        onStartFailed: (reason) => this.dispatch({ kind: 'start-failed', reason, at: adapters.now() }),
+      });
+    } catch (error) {
+      // Opening __stdout/__stderr failed: defer, so the machine sees events in order.
+      const reason = (error as Error).message;
+      setImmediate(() => this.dispatch({ kind: 'start-failed', reason, at: adapters.now() }));
+      return;
+    }
+    if (pid !== null) this.dispatch({ kind: 'started', pid, at: adapters.now() });
+  }
+
+  private clearStartTimer(): void {
+    if (this.startTimer) clearTimeout(this.startTimer);
+    this.startTimer = null;
+  }
+
+  private clearStopTimer(): void {
+    if (this.stopTimer) clearTimeout(this.stopTimer);
+    this.stopTimer = null;
+  }
+}

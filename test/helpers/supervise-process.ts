@@ -1,0 +1,174 @@
+// Runs the built supervise against real status directories and makes sure
+// every daemon and service a test started is gone when the test finishes.
+import { spawn } from 'node:child_process';
+import { closeSync, constants, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { onTestFinished } from 'vitest';
+import { decodeStatus, type Status } from '../../src/codec/status-codec.js';
+import type { StatusJson } from '../../src/codec/status-json.js';
+import { makeTempDir } from './temp-dir.js';
+import { waitFor } from './wait-for.js';
+
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const SUPERVISE_BIN = join(REPO_ROOT, 'bin/supervise');
+export const FIXTURES = join(REPO_ROOT, 'test/fixtures');
+
+export interface CommandResult {
+  code: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command to completion, no shell, stdin closed. */
+export function runCommand(
+  file: string,
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<CommandResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${file} ${args.join(' ')} did not finish in ${options.timeoutMs ?? 20_000} ms; stderr: ${stderr}`));
+    }, options.timeoutMs ?? 20_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+/** Runs bin/supervise in the foreground shell's place; daemons it leaves are cleaned up after the test. */
+export async function runSupervise(
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; statusDir?: string } = {},
+): Promise<CommandResult> {
+  if (options.statusDir) killDaemonAfterTest(join(options.cwd ?? process.cwd(), options.statusDir));
+  return runCommand(SUPERVISE_BIN, args, { cwd: options.cwd, env: options.env });
+}
+
+export function readStatus(dir: string): Status {
+  return decodeStatus(readFileSync(join(dir, 'status')));
+}
+
+export function readStatusJson(dir: string): StatusJson {
+  return JSON.parse(readFileSync(join(dir, 'status.json'), 'utf8')) as StatusJson;
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    // A zombie still answers kill(0); it is dead for our purposes.
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/** Writes control bytes without ever blocking: a FIFO nobody reads is an error, not a hang. */
+export function writeControl(dir: string, bytes: string | Buffer): void {
+  const fd = openSync(join(dir, 'control'), constants.O_WRONLY | constants.O_NONBLOCK);
+  try {
+    writeSync(fd, typeof bytes === 'string' ? Buffer.from(bytes) : bytes);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function readLog(dir: string, file: 'supervise.log' | 'supervise.log.wf' = 'supervise.log'): string {
+  const path = join(dir, file);
+  return existsSync(path) ? readFileSync(path, 'utf8') : '';
+}
+
+/** Counts log lines matching a pattern. */
+export function countLogLines(dir: string, pattern: RegExp, file: 'supervise.log' | 'supervise.log.wf' = 'supervise.log'): number {
+  return readLog(dir, file)
+    .split('\n')
+    .filter((line) => pattern.test(line)).length;
+}
+
+/** Waits until status names a running service other than `previousPid`, and returns its pid. */
+export function waitForServicePid(dir: string, previousPid = 0, timeoutMs = 10_000): Promise<number> {
+  return waitFor(
+    () => {
+      const pid = readStatus(dir).pid;
+      return pid !== 0 && pid !== previousPid && isAlive(pid) ? pid : undefined;
+    },
+    { what: `a service pid other than ${previousPid} in ${dir}/status`, timeoutMs },
+  );
+}
+
+/** The daemon's pid, as it recorded it in status.json. */
+export function daemonPidOf(dir: string): number {
+  return readStatusJson(dir).supervisePid;
+}
+
+const cleanupRegistered = new Set<string>();
+
+/**
+ * After the test, kills the daemon's whole process group (the daemon is a
+ * session and group leader and the service stays in its group), so nothing
+ * the test started survives it, not even a service that ignores TERM.
+ */
+export function killDaemonAfterTest(dir: string): void {
+  if (cleanupRegistered.has(dir)) return;
+  cleanupRegistered.add(dir);
+  onTestFinished(() => {
+    cleanupRegistered.delete(dir);
+    let statusJson: StatusJson | null = null;
+    try {
+      statusJson = readStatusJson(dir);
+    } catch {
+      // No daemon ever wrote status.json here.
+    }
+    if (!statusJson) return;
+    const daemon = statusJson.supervisePid;
+    if (isAlive(daemon) && readFileSync(`/proc/${daemon}/cmdline`, 'utf8').includes('supervise')) {
+      try {
+        process.kill(-daemon, 'SIGKILL');
+      } catch {
+        process.kill(daemon, 'SIGKILL');
+      }
+    }
+    const service = readStatus(dir).pid;
+    if (service !== 0 && isAlive(service)) process.kill(service, 'SIGKILL');
+  });
+}
+
+export interface SupervisedService {
+  /** The status directory. */
+  dir: string;
+  daemonPid: number;
+  servicePid: number;
+}
+
+/**
+ * Starts `supervise -u DIR command...` in a fresh temporary status directory
+ * (or `dir`) and returns once it has daemonized and the service runs.
+ */
+export async function startSupervised(
+  command: readonly string[],
+  options: { dir?: string; args?: readonly string[]; cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<SupervisedService> {
+  const dir = options.dir ?? join(makeTempDir(), 'status', 'svc');
+  killDaemonAfterTest(dir);
+  const result = await runCommand(SUPERVISE_BIN, [...(options.args ?? []), '-u', dir, ...command], {
+    cwd: options.cwd,
+    env: options.env,
+  });
+  if (result.code !== 0) throw new Error(`supervise exited ${result.code}: ${result.stderr}`);
+  const servicePid = readStatus(dir).pid;
+  return { dir, daemonPid: daemonPidOf(dir), servicePid };
+}
+
+/** Waits for the daemon to be gone (the lock free and its pid dead). */
+export function waitForDaemonExit(daemonPid: number, timeoutMs = 10_000): Promise<true> {
+  return waitFor(() => !isAlive(daemonPid), { what: `supervise daemon ${daemonPid} to exit`, timeoutMs });
+}
