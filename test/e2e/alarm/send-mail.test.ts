@@ -1,0 +1,200 @@
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { simpleParser } from 'mailparser';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import {
+  defaultMailFrom,
+  findSendmail,
+  listSendmailCandidates,
+  sendMail,
+  type OutgoingMail,
+} from '../../../src/alarm/send-mail.js';
+import { makeTempDir } from '../../helpers/temp-dir.js';
+import { waitFor } from '../../helpers/wait-for.js';
+import { findRefusedPort, startSilentServer, startSmtpSink } from './smtp-sink.js';
+
+const FAKE_SENDMAIL = resolve(import.meta.dirname, '../../fixtures/fake-sendmail.mjs');
+
+const mail = (transport: string, extra: Partial<OutgoingMail> = {}): OutgoingMail => ({
+  transport,
+  from: 'supervise@db-01.example.org',
+  to: ['ops@example.com', 'dev@example.com', 'oncall@example.net'],
+  subject: '2026-11-21 15:51:21 [Alarm: db-01] Service redis exited!',
+  text: 'module:  redis\nexit:    exited with code 3\n\nlast 1 line of __stderr:\n  füße: out of memory\n',
+  ...extra,
+});
+
+function setEnv(name: string, value: string): void {
+  const saved = process.env[name];
+  process.env[name] = value;
+  onTestFinished(() => {
+    if (saved === undefined) delete process.env[name];
+    else process.env[name] = saved;
+  });
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('sendMail over SMTP', () => {
+  it('sends ONE message to all recipients with the subject and body', async () => {
+    const sink = await startSmtpSink();
+    await sendMail(mail(sink.url));
+
+    expect(sink.messages).toHaveLength(1);
+    const [received] = sink.messages;
+    expect(received.mailFrom).toBe('supervise@db-01.example.org');
+    expect(received.rcptTo).toEqual(['ops@example.com', 'dev@example.com', 'oncall@example.net']);
+    expect(received.parsed.subject).toBe('2026-11-21 15:51:21 [Alarm: db-01] Service redis exited!');
+    expect(received.parsed.from?.text).toBe('supervise@db-01.example.org');
+    expect(received.parsed.text).toContain('exit:    exited with code 3\n');
+    expect(received.parsed.text).toContain('füße: out of memory');
+    expect(sink.connections()).toBe(1);
+  });
+
+  it('keeps a subject with an injected CRLF inside the Subject header', async () => {
+    // render-alarm escapes control characters; this checks the transport does not need to be trusted alone either.
+    const sink = await startSmtpSink();
+    await sendMail(mail(sink.url, { subject: 'Service x exited!\r\nBcc: evil@example.com' }));
+    const [received] = sink.messages;
+    expect(received.rcptTo).not.toContain('evil@example.com');
+    expect(received.parsed.headers.has('bcc')).toBe(false);
+  });
+
+  it('leaves no socket or timer referenced once it resolves', async () => {
+    const sink = await startSmtpSink();
+    const lingering = (): string[] =>
+      process.getActiveResourcesInfo().filter((kind) => kind === 'TCPSocketWrap' || kind === 'Timeout');
+    await sendMail(mail(sink.url));
+    // Nothing else in this test process holds a socket or a referenced timer once the SMTP
+    // session is over: the client ends its side after QUIT and the server then closes its own.
+    await waitFor(() => lingering().length === 0, {
+      what: `no TCP socket or referenced timer left (${lingering().join(', ')})`,
+      timeoutMs: 5_000,
+    });
+    expect(sink.messages).toHaveLength(1);
+  });
+
+  it('fails with a timeout from a server that accepts and never answers', async () => {
+    const silent = await startSilentServer();
+    const error = await sendMail(mail(silent.url), 500).then(
+      () => null,
+      (e: Error & { code?: string }) => e,
+    );
+    expect(error?.message).toBe(`unable to send mail via ${silent.url}: no answer within 500 ms (timed out)`);
+    expect(error?.code).toBe('ETIMEDOUT');
+    expect(silent.accepted()).toBe(1);
+    // The client must not keep the connection: it is closed by the time we give up on it.
+    await waitFor(() => silent.openSockets() === 0, { what: 'the client to close its socket to the silent server' });
+  });
+
+  it('fails fast with the reason when the connection is refused', async () => {
+    const port = await findRefusedPort();
+    const error = await sendMail(mail(`smtp://127.0.0.1:${port}`), 30_000).then(
+      () => null,
+      (e: Error & { code?: string }) => e,
+    );
+    expect(error?.message).toMatch(new RegExp(`^unable to send mail via smtp://127\\.0\\.0\\.1:${port}: .*ECONNREFUSED`));
+  });
+
+  it('never shows the password of an SMTP URL in its error', async () => {
+    const port = await findRefusedPort();
+    const error = await sendMail(mail(`smtp://alarm:s3cret@127.0.0.1:${port}`)).then(
+      () => null,
+      (e: Error) => e,
+    );
+    expect(error?.message).toContain(`smtp://alarm:***@127.0.0.1:${port}`);
+    expect(error?.message).not.toContain('s3cret');
+  });
+
+  it('rejects an unknown transport and an empty recipient list without connecting', async () => {
+    await expect(sendMail(mail('http://127.0.0.1:1'))).rejects.toThrow(
+      'unable to send mail via http://127.0.0.1:1: unsupported mail transport',
+    );
+    await expect(sendMail(mail('smtp://127.0.0.1:1', { to: [] }))).rejects.toThrow('no recipients');
+  });
+});
+
+describe('sendMail through sendmail', () => {
+  it('rejects with the places it looked in when no sendmail exists', async () => {
+    const dir = makeTempDir();
+    const candidates = listSendmailCandidates(`${dir}:${join(dir, 'bin')}`).filter((path) => path.startsWith(dir));
+    await expect(sendMail(mail('sendmail'), 1_000, { sendmailPaths: candidates })).rejects.toThrow(
+      `unable to send mail: no sendmail program found (looked in ${dir}/sendmail, ${dir}/bin/sendmail)`,
+    );
+  });
+
+  it.skipIf(findSendmail(listSendmailCandidates()) !== null)(
+    'rejects by default on this machine, which has no sendmail',
+    async () => {
+      await expect(sendMail(mail('sendmail'))).rejects.toThrow(/^unable to send mail: no sendmail program found \(looked in \/usr\/sbin\/sendmail, \/usr\/lib\/sendmail/);
+    },
+  );
+
+  it('pipes one message for all recipients to sendmail -i -f FROM TO...', async () => {
+    const out = join(makeTempDir(), 'sendmail.json');
+    setEnv('FAKE_SENDMAIL_FILE', out);
+    await sendMail(mail('sendmail'), 10_000, { sendmailPaths: [FAKE_SENDMAIL] });
+
+    const recorded = JSON.parse(readFileSync(out, 'utf8')) as { argv: string[]; message: string };
+    expect(recorded.argv).toEqual([
+      '-i',
+      '-f',
+      'supervise@db-01.example.org',
+      'ops@example.com',
+      'dev@example.com',
+      'oncall@example.net',
+    ]);
+    const parsed = await simpleParser(recorded.message);
+    expect(parsed.subject).toBe('2026-11-21 15:51:21 [Alarm: db-01] Service redis exited!');
+    expect(parsed.text).toContain('füße: out of memory');
+  });
+
+  it('kills a sendmail that hangs and rejects at the timeout', async () => {
+    const out = join(makeTempDir(), 'sendmail.json');
+    setEnv('FAKE_SENDMAIL_FILE', out);
+    setEnv('FAKE_SENDMAIL_HANG', '1');
+    const error = await sendMail(mail('sendmail'), 500, { sendmailPaths: [FAKE_SENDMAIL] }).then(
+      () => null,
+      (e: Error) => e,
+    );
+    expect(error?.message).toBe('unable to send mail via sendmail: no answer within 500 ms (timed out)');
+    const { pid } = JSON.parse(readFileSync(out, 'utf8')) as { pid: number };
+    onTestFinished(() => {
+      if (isRunning(pid)) process.kill(pid, 'SIGKILL');
+    });
+    await waitFor(() => !isRunning(pid), { what: `the hung sendmail (pid ${pid}) to be killed` });
+  });
+});
+
+describe('findSendmail and listSendmailCandidates', () => {
+  it('looks in the standard places, then on PATH', () => {
+    expect(listSendmailCandidates('')).toEqual(['/usr/sbin/sendmail', '/usr/lib/sendmail']);
+    expect(listSendmailCandidates('/opt/bin::/usr/sbin')).toEqual([
+      '/usr/sbin/sendmail',
+      '/usr/lib/sendmail',
+      '/opt/bin/sendmail',
+    ]);
+  });
+
+  it('skips files that are missing or not executable', () => {
+    const dir = makeTempDir();
+    const notExecutable = join(dir, 'plain');
+    writeFileSync(notExecutable, '#!/bin/sh\n');
+    chmodSync(notExecutable, 0o644);
+    expect(findSendmail([join(dir, 'missing'), notExecutable, dir, FAKE_SENDMAIL])).toBe(FAKE_SENDMAIL);
+    expect(findSendmail([join(dir, 'missing'), notExecutable])).toBeNull();
+  });
+});
+
+describe('defaultMailFrom', () => {
+  it('is supervise@HOST', () => {
+    expect(defaultMailFrom('db-01.baidu.com')).toBe('supervise@db-01.baidu.com');
+  });
+});
