@@ -22,6 +22,7 @@ export function loadConfig(path: string, moduleName: string): LoadedConfig {
       config,
       warnings: [`unable to read ${path}: ${reasonOf(error)}; alarms and limits are off for ${moduleName}`],
       loaded,
+      unparsedLines: 0,
       fileRead: false,
     };
   }

@@ -36,6 +36,8 @@ export interface ConfigResult {
   config: ModuleConfig;
   /** One line each, naming the file and, where there is one, the line number. */
   warnings: string[];
+  /** Lines that could not be parsed: a reload (`r`) keeps the old values when there are any. */
+  unparsedLines: number;
   /** `key = value (source)` for every value in force, for the log on start and on `r`. */
   loaded: string[];
 }
@@ -118,7 +120,7 @@ export function parseConfig(text: string, moduleName: string, file: string): Con
   for (const layer of layers) applyLayer(layer, config, sources, warnings);
   const clampedFrom = finishConfig(config, warnings);
 
-  return { config, warnings: warnings.list(), loaded: describeConfig(config, sources, clampedFrom) };
+  return { config, warnings: warnings.list(), unparsedLines: warnings.unparsedLines, loaded: describeConfig(config, sources, clampedFrom) };
 }
 
 /** The pre-pass: classify lines, collect sections and the text ini decodes. */
@@ -378,6 +380,10 @@ class WarningList {
     if (this.lineWarnings <= MAX_LINE_WARNINGS) {
       this.warnings.push(`unable to parse ${this.file} line ${lineNo}: ${reason}`);
     }
+  }
+
+  get unparsedLines(): number {
+    return this.lineWarnings;
   }
 
   list(): string[] {

@@ -106,10 +106,9 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
 
   const logger = createSuperviseLogger({ dir });
   logger.notice(`supervise ${name} started, pid ${process.pid}, command ${JSON.stringify(options.command)}`);
-  let loaded = loadConfig(options.configPath, name);
+  const loaded = loadConfig(options.configPath, name);
   let config = loaded.config;
   logConfig(logger, loaded, options.configPath);
-  if (!loaded.fileRead || config.alarmInterval === 0) logger.warning(`no alarms and no limits for ${name}`);
 
   ensureFifo(paths.control);
   ensureFifo(paths.ok);
@@ -190,14 +189,13 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
     },
     reloadConfig() {
       const next = loadConfig(options.configPath, name);
-      if (!next.fileRead || next.warnings.length > 0) {
-        for (const warning of next.warnings) logger.warning(warning);
+      for (const warning of next.warnings) logger.warning(warning);
+      if (!next.fileRead || next.unparsedLines > 0) {
         logger.warning(`config ${options.configPath} not reloaded: keeping the values in force`);
         return null;
       }
-      loaded = next;
       config = next.config;
-      logConfig(logger, loaded, options.configPath);
+      logger.notice(`config ${options.configPath} reloaded: ${next.loaded.join(', ')}`);
       return toMachineConfig(config, options);
     },
     runRestartHook(count, done) {
