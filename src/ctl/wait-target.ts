@@ -1,0 +1,64 @@
+// Whether an observed state is the one `--wait` waits for, and what to say
+// when it never came (SPEC section 10). Pure: the polling is wait-for-state.ts.
+import type { Status } from '../codec/status-codec.js';
+import type { WaitTarget } from './control-actions.js';
+import { describePid, labelOf } from './format-status-line.js';
+
+export interface ObservedState {
+  readonly running: boolean;
+  /** Whether the `lock` is free; null when it was not probed. */
+  readonly lockFree: boolean | null;
+  readonly status: Status;
+}
+
+/** reached; waiting: may still come; lost: supervise went away, so it never will. */
+export type Verdict = 'reached' | 'waiting' | 'lost';
+
+export function judgeState(target: WaitTarget, previousPid: number, state: ObservedState): Verdict {
+  const { pid } = state.status;
+  switch (target) {
+    case 'none':
+      return 'reached';
+    case 'up':
+      if (!state.running) return 'lost';
+      return pid !== 0 ? 'reached' : 'waiting';
+    case 'new-pid':
+      if (!state.running) return 'lost';
+      return pid !== 0 && pid !== previousPid ? 'reached' : 'waiting';
+    case 'down':
+      // supervise writes pid 0 as its last status, so a supervise that exited
+      // after stopping the service still counts as down.
+      if (pid === 0) return 'reached';
+      return state.running ? 'waiting' : 'lost';
+    case 'gone':
+      // The lock outlives the ok FIFO by a moment while supervise exits; a new
+      // supervise can start only once the lock is free.
+      return !state.running && state.lockFree === true ? 'reached' : 'waiting';
+  }
+}
+
+const WANTED: Readonly<Record<WaitTarget, string>> = {
+  none: 'the write',
+  up: 'up',
+  down: 'down',
+  'new-pid': 'a new pid',
+  gone: 'supervise gone',
+};
+
+/** e.g. `status/x: still up (pid 1234) after 1 s, wanted down`. */
+export function describeStuck(dir: string, target: WaitTarget, state: ObservedState, waitSeconds: number): string {
+  const label = labelOf(dir);
+  const service = describePid(state.status.pid) + (state.status.paused && state.status.pid !== 0 ? ', paused' : '');
+  const current =
+    target !== 'gone'
+      ? service
+      : state.running
+        ? `supervised, service ${service}`
+        : 'holding the lock';
+  return `${label}: still ${current} after ${waitSeconds} s, wanted ${WANTED[target]}`;
+}
+
+/** Said when supervise exited while we waited for the service. */
+export function describeLost(dir: string, target: WaitTarget): string {
+  return `${labelOf(dir)}: supervise not running, wanted ${WANTED[target]}`;
+}
