@@ -1,0 +1,88 @@
+// `logs -f`: keeps printing what is appended to __stdout or __stderr, like
+// `tail -F`: the service reopens the same file across restarts, but another
+// tool may truncate it or remove and re-create it.
+import { closeSync, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { setTimeout as sleepFor } from 'node:timers/promises';
+import { CtlError, describeCause, hasErrorCode } from './ctl-error.js';
+
+export interface FollowLogOptions {
+  readonly path: string;
+  /** The file already open, or null when it did not exist yet. */
+  readonly fd: number | null;
+  /** Offset up to which the open file was printed. */
+  readonly position: number;
+  readonly write: (bytes: Uint8Array) => void;
+  /** Ends the follow (SIGINT, SIGTERM). */
+  readonly signal: AbortSignal;
+  readonly intervalMs?: number;
+}
+
+// Polling, not fs.watch: it sees a re-created file and works on every
+// filesystem; a quarter second is how fast tail -F looks.
+const DEFAULT_INTERVAL_MS = 250;
+const READ_SIZE = 64 * 1024;
+
+function statOrNull(path: string): Stats | null {
+  try {
+    return statSync(path);
+  } catch (error) {
+    if (hasErrorCode(error, 'ENOENT')) return null;
+    throw new CtlError('system', `unable to stat ${path}: ${describeCause(error)}`, { cause: error });
+  }
+}
+
+function openOrNull(path: string): number | null {
+  try {
+    return openSync(path, 'r');
+  } catch (error) {
+    if (hasErrorCode(error, 'ENOENT')) return null;
+    throw new CtlError('system', `unable to open ${path}: ${describeCause(error)}`, { cause: error });
+  }
+}
+
+/** Writes everything from `position` to the end; returns the new position. */
+function drain(fd: number, position: number, write: (bytes: Uint8Array) => void): number {
+  const buffer = Buffer.alloc(READ_SIZE);
+  let offset = position;
+  for (;;) {
+    const read = readSync(fd, buffer, 0, buffer.length, offset);
+    if (read === 0) return offset;
+    write(buffer.subarray(0, read));
+    offset += read;
+  }
+}
+
+export async function followLog(options: FollowLogOptions): Promise<void> {
+  const { path, write, signal } = options;
+  let fd = options.fd;
+  let position = options.position;
+  try {
+    while (!signal.aborted) {
+      if (fd !== null) {
+        // Truncated in place (`: > __stdout`): what follows starts at 0.
+        if (fstatSync(fd).size < position) position = 0;
+        position = drain(fd, position, write);
+      }
+      const current = statOrNull(path);
+      const opened = fd === null ? null : fstatSync(fd);
+      const replaced = current !== null && (opened === null || current.ino !== opened.ino || current.dev !== opened.dev);
+      if (replaced) {
+        // Removed and re-created: the old file may have had a last word.
+        if (fd !== null) {
+          drain(fd, position, write);
+          closeSync(fd);
+        }
+        fd = openOrNull(path);
+        position = 0;
+        continue;
+      }
+      try {
+        await sleepFor(options.intervalMs ?? DEFAULT_INTERVAL_MS, undefined, { signal });
+      } catch {
+        // Aborted: the caller asked to stop; nothing went wrong.
+      }
+    }
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+}
