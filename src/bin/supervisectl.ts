@@ -1,0 +1,78 @@
+// supervisectl entry point: parse, run, map errors to exit codes. The only
+// place that touches process.exit, stdout and signals.
+import { writeSync } from 'node:fs';
+import { parseSupervisectlArgs, type SupervisectlOptions } from '../cli/supervisectl-options.js';
+import { CtlError, describeCause, EXIT_NOT_RUNNING } from '../ctl/ctl-error.js';
+import { runSupervisectl } from '../ctl/run-supervisectl.js';
+
+/** Synchronous writes: every byte is out before process.exit, even into a pipe. */
+function writeAll(fd: number, data: string | Uint8Array): void {
+  const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+  let offset = 0;
+  while (offset < bytes.length) {
+    try {
+      offset += writeSync(fd, bytes, offset);
+    } catch (error) {
+      // A non-blocking pipe that is full: try again until the reader catches up.
+      if ((error as { code?: unknown }).code !== 'EAGAIN') throw error;
+    }
+  }
+}
+
+async function main(): Promise<number> {
+  const controller = new AbortController();
+  let options: SupervisectlOptions;
+  try {
+    options = parseSupervisectlArgs(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof CtlError) {
+      writeAll(2, `${error.message}\n`);
+      return error.exitCode;
+    }
+    throw error;
+  }
+  // Only `logs -f` runs until told to stop; SIGINT and SIGTERM end it with 0.
+  if (options.verb === 'logs' && options.follow) {
+    const stop = (): void => controller.abort();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  }
+  let readerGone = false;
+  const writeOut = (data: string | Uint8Array): void => {
+    if (readerGone) return;
+    try {
+      writeAll(1, data);
+    } catch (error) {
+      // `supervisectl logs -f | head`: the reader has all it wanted.
+      if ((error as { code?: unknown }).code !== 'EPIPE') throw error;
+      readerGone = true;
+      controller.abort();
+    }
+  };
+  try {
+    return await runSupervisectl(options, {
+      writeOut,
+      writeErr: (text) => writeAll(2, text),
+      now: Date.now,
+      signal: controller.signal,
+    });
+  } catch (error) {
+    if (error instanceof CtlError) {
+      writeAll(2, `supervisectl: ${error.message}\n`);
+      return error.exitCode;
+    }
+    writeAll(2, `supervisectl: ${describeCause(error)}\n`);
+    return EXIT_NOT_RUNNING;
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    try {
+      writeAll(2, `supervisectl: ${describeCause(error)}\n`);
+    } finally {
+      process.exit(EXIT_NOT_RUNNING);
+    }
+  },
+);

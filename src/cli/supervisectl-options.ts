@@ -1,0 +1,199 @@
+// The supervisectl command line (SPEC section 10) -> typed, read-only options.
+// No fs, no spawn: whether a DIR is a status directory is checked by the run.
+import yargs, { type Argv } from 'yargs';
+import { CONTROL_ACTIONS, isControlAction, type ControlAction } from '../ctl/control-actions.js';
+import { CtlError } from '../ctl/ctl-error.js';
+
+/** Seconds `--wait` waits when given without a value. */
+export const DEFAULT_WAIT_SECONDS = 7;
+/** Lines `logs` prints when -n is not given, as tail does. */
+export const DEFAULT_LOG_LINES = 10;
+
+type Dirs = readonly string[];
+
+export type SupervisectlOptions =
+  | { readonly verb: 'help'; readonly text: string }
+  | { readonly verb: 'status'; readonly json: boolean; readonly dirs: Dirs }
+  | { readonly verb: 'control'; readonly action: ControlAction; readonly waitSeconds: number | null; readonly dirs: Dirs }
+  | { readonly verb: 'alarm'; readonly alarmsOn: boolean; readonly dirs: Dirs }
+  | { readonly verb: 'reload'; readonly dirs: Dirs }
+  | { readonly verb: 'check'; readonly dirs: Dirs }
+  | {
+      readonly verb: 'logs';
+      readonly dir: string;
+      readonly stream: 'stdout' | 'stderr';
+      readonly lines: number;
+      readonly follow: boolean;
+    };
+
+const CONTROL_HELP: Readonly<Record<ControlAction, { describe: string; example: string }>> = {
+  start: { describe: 'want up and start the service (u); --wait: until it has a pid', example: 'start --wait status/redis' },
+  stop: { describe: 'want down, send TERM then CONT (d); --wait: until pid 0', example: 'stop --wait=30 status/redis' },
+  once: { describe: 'start the service without restarting it (o); --wait: until up', example: 'once status/batch' },
+  restart: {
+    describe: 'send TERM and CONT, want up (t c u); --wait: until a new pid',
+    example: 'restart --wait status/redis',
+  },
+  pause: { describe: 'send STOP to the service (p)', example: 'pause status/redis' },
+  cont: { describe: 'send CONT to the service (c)', example: 'cont status/redis' },
+  hup: { describe: 'send HUP to the service (h)', example: 'hup status/nginx' },
+  'alarm-signal': { describe: 'send ALRM to the service (a)', example: 'alarm-signal status/redis' },
+  int: { describe: 'send INT to the service (i)', example: 'int status/redis' },
+  term: { describe: 'send TERM to the service (t)', example: 'term status/redis' },
+  kill: { describe: 'send KILL to the service (k)', example: 'kill status/redis' },
+  exit: {
+    describe: 'make supervise exit once the service is down (x); --wait: until supervise is gone',
+    example: 'exit --wait status/redis',
+  },
+};
+
+const SYNOPSIS = `Control and inspect services run by supervise.
+
+  $0 status [--json] DIR...
+  $0 start|stop|once|restart|pause|cont|hup|alarm-signal|int|term|kill|exit [--wait[=SECONDS]] DIR...
+  $0 alarm on|off DIR...
+  $0 reload DIR...
+  $0 check DIR...
+  $0 logs [-f] [-n LINES] [--stderr|--stdout] DIR`;
+
+const EPILOGUE = `--wait[=SECONDS] waits ${DEFAULT_WAIT_SECONDS} s when given bare; write --wait=N, not --wait N.
+
+Exit status: 0 when every directory reached its state; otherwise the number
+of directories that failed (at most 99); 100 for usage errors; 111 when the
+only directory has no supervise running.`;
+
+/** One line, whatever yargs wrote: scripts read the first line of stderr. */
+function usageError(message: string): CtlError {
+  return new CtlError('usage', `supervisectl: ${message.replace(/\s*\n\s*/g, ' ')}`);
+}
+
+/**
+ * `--wait` takes its value only as `--wait=N`: a bare `--wait` followed by a
+ * directory would otherwise swallow the directory as its value.
+ */
+function expandBareWait(argv: readonly string[]): string[] {
+  const end = argv.indexOf('--');
+  return argv.map((arg, index) =>
+    arg === '--wait' && (end === -1 || index < end) ? `--wait=${DEFAULT_WAIT_SECONDS}` : arg,
+  );
+}
+
+function withDirs(command: Argv): Argv {
+  return command.positional('DIR', { type: 'string', array: true, describe: 'status directory, e.g. status/redis' });
+}
+
+function defineCommandLine(): Argv {
+  let parser = yargs()
+    .scriptName('supervisectl')
+    .usage(SYNOPSIS)
+    .command('status <DIR..>', 'print one svstat-like line per directory', (command) =>
+      withDirs(command).option('json', { type: 'boolean', default: false, describe: 'print an array of status.json objects' }),
+    )
+    .example('$0 status status/redis status/nginx', 'up (pid 1234) 3600 seconds, normally up, alarms on')
+    .example('$0 status --json status/redis', 'status.json objects, "supervised": false when not running');
+  for (const action of CONTROL_ACTIONS) {
+    parser = parser
+      .command(`${action} <DIR..>`, CONTROL_HELP[action].describe, (command) =>
+        withDirs(command).option('wait', {
+          // A string, so a bad value is reported as typed rather than as NaN.
+          type: 'string',
+          describe: `wait until the state is reached, at most SECONDS (bare: ${DEFAULT_WAIT_SECONDS})`,
+        }),
+      )
+      .example(`$0 ${CONTROL_HELP[action].example}`, CONTROL_HELP[action].describe.replace(/;.*$/, ''));
+  }
+  return parser
+    .command('alarm <STATE> <DIR..>', 'turn alarms on (n) or off (s)', (command) =>
+      withDirs(command).positional('STATE', { choices: ['on', 'off'] as const, describe: 'on or off' }),
+    )
+    .example('$0 alarm off status/redis', 'silence alarms during maintenance')
+    .command('reload <DIR..>', 'make supervise reload supervise.conf (r)', withDirs)
+    .example('$0 reload status/redis', 'reload the alarm settings')
+    .command('check <DIR..>', 'exit 0 when a supervise runs on every directory', withDirs)
+    .example('$0 check status/redis || start_it', 'the svok test')
+    .command('logs <DIR>', "print the last lines of the service's output", (command) =>
+      withDirs(command)
+        .option('f', { alias: 'follow', type: 'boolean', default: false, describe: 'keep printing new lines, across restarts' })
+        .option('n', { alias: 'lines', type: 'number', default: DEFAULT_LOG_LINES, describe: 'how many lines' })
+        .option('stderr', { type: 'boolean', describe: 'read __stderr' })
+        .option('stdout', { type: 'boolean', describe: 'read __stdout (the default)' })
+        .conflicts('stderr', 'stdout'),
+    )
+    .example('$0 logs -f -n 50 --stderr status/redis', 'follow the service stderr')
+    .demandCommand(1, 'name a verb; see supervisectl --help')
+    .epilogue(EPILOGUE)
+    .help()
+    .alias('h', 'help')
+    .version(false)
+    .strict()
+    .wrap(null)
+    .parserConfiguration({ 'parse-positional-numbers': false })
+    .exitProcess(false)
+    .fail((message, error) => {
+      throw usageError(error?.message ?? message);
+    });
+}
+
+function dirsOf(parsed: Record<string, unknown>): string[] {
+  const dirs = parsed.DIR;
+  if (Array.isArray(dirs)) return dirs.map(String);
+  if (typeof dirs === 'string') return [dirs];
+  throw usageError('missing DIR');
+}
+
+function waitSecondsOf(value: unknown): number | null {
+  if (value === undefined) return null;
+  const seconds = typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+  if (!Number.isFinite(seconds) || seconds < 0) {
+    throw usageError(`--wait expects seconds >= 0, got ${JSON.stringify(String(value))}`);
+  }
+  return seconds;
+}
+
+function linesOf(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw usageError(`-n expects a whole number of lines >= 0, got ${JSON.stringify(String(value))}`);
+  }
+  return value;
+}
+
+const VERBS: readonly string[] = ['status', ...CONTROL_ACTIONS, 'alarm', 'reload', 'check', 'logs'];
+
+export function parseSupervisectlArgs(argv: readonly string[]): SupervisectlOptions {
+  // yargs' strict mode would say "Unknown arguments: bogus, status/x".
+  const first = argv[0];
+  if (first !== undefined && !first.startsWith('-') && !VERBS.includes(first)) {
+    throw usageError(`unknown verb ${JSON.stringify(first)}; see supervisectl --help`);
+  }
+  let helpText: string | null = null;
+  // The callback form hands back what yargs would print (help) instead of
+  // printing it, so the run decides where text goes.
+  const parsed = defineCommandLine().parse(expandBareWait(argv), {}, (_error, args, output) => {
+    if (args.help === true) helpText = output;
+  }) as Record<string, unknown>;
+  if (helpText !== null) return { verb: 'help', text: helpText };
+
+  const verb = String((parsed._ as unknown[])[0]);
+  switch (verb) {
+    case 'status':
+      return { verb, json: parsed.json === true, dirs: dirsOf(parsed) };
+    case 'alarm':
+      return { verb, alarmsOn: parsed.STATE === 'on', dirs: dirsOf(parsed) };
+    case 'reload':
+    case 'check':
+      return { verb, dirs: dirsOf(parsed) };
+    case 'logs':
+      return {
+        verb,
+        dir: dirsOf(parsed)[0],
+        stream: parsed.stderr === true ? 'stderr' : 'stdout',
+        lines: linesOf(parsed.n),
+        follow: parsed.f === true,
+      };
+    default:
+      if (isControlAction(verb)) {
+        return { verb: 'control', action: verb, waitSeconds: waitSecondsOf(parsed.wait), dirs: dirsOf(parsed) };
+      }
+      throw usageError(`unknown verb ${JSON.stringify(verb)}`);
+  }
+}

@@ -1,0 +1,57 @@
+// `supervisectl logs [-f] [-n LINES] [--stderr|--stdout] DIR`: the last lines
+// of the service's __stdout or __stderr, then, with -f, whatever follows.
+import { closeSync, fstatSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CtlContext } from './ctl-context.js';
+import { CtlError, describeCause, hasErrorCode } from './ctl-error.js';
+import { failureOf, SUCCEEDED, type DirOutcome } from './dir-outcome.js';
+import { followLog } from './follow-log.js';
+import { readLastLines } from './read-last-lines.js';
+
+export interface LogsRequest {
+  readonly stream: 'stdout' | 'stderr';
+  readonly lines: number;
+  readonly follow: boolean;
+}
+
+function openLog(path: string): number | null {
+  try {
+    return openSync(path, 'r');
+  } catch (error) {
+    // A service that never started has no output yet: nothing to print.
+    if (hasErrorCode(error, 'ENOENT')) return null;
+    throw new CtlError('system', `unable to open ${path}: ${describeCause(error)}`, { cause: error });
+  }
+}
+
+async function printLog(dir: string, request: LogsRequest, context: CtlContext): Promise<void> {
+  const path = join(dir, request.stream === 'stderr' ? '__stderr' : '__stdout');
+  const fd = openLog(path);
+  let position = 0;
+  let handedOver = false;
+  try {
+    if (fd !== null) {
+      position = fstatSync(fd).size;
+      const tail = readLastLines(fd, position, request.lines);
+      if (tail.length > 0) context.writeOut(tail);
+    }
+    if (request.follow) {
+      // followLog owns the descriptor from here on and closes it.
+      handedOver = true;
+      await followLog({ path, fd, position, write: context.writeOut, signal: context.signal });
+    }
+  } finally {
+    if (fd !== null && !handedOver) closeSync(fd);
+  }
+}
+
+export async function runLogs(dir: string, request: LogsRequest, context: CtlContext): Promise<DirOutcome[]> {
+  try {
+    await printLog(dir, request, context);
+    return [SUCCEEDED];
+  } catch (error) {
+    const failure = failureOf(error);
+    context.writeErr(`${failure.message}\n`);
+    return [failure.outcome];
+  }
+}

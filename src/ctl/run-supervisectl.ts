@@ -1,0 +1,48 @@
+// Runs one parsed supervisectl command line and returns its exit status
+// (SPEC section 10). Usage errors are thrown as CtlError for src/bin to map.
+import type { SupervisectlOptions } from '../cli/supervisectl-options.js';
+import { LETTER_BY_COMMAND } from '../codec/control-codec.js';
+import { assertStatusDir } from './check-status-dir.js';
+import { encodeControlAction, waitTargetOf } from './control-actions.js';
+import type { CtlContext } from './ctl-context.js';
+import { exitCodeOf, type DirOutcome } from './dir-outcome.js';
+import { runCheck } from './run-check.js';
+import { runControl } from './run-control.js';
+import { runLogs } from './run-logs.js';
+import { runStatus } from './run-status.js';
+
+async function runVerb(options: Exclude<SupervisectlOptions, { verb: 'help' }>, context: CtlContext): Promise<DirOutcome[]> {
+  switch (options.verb) {
+    case 'status':
+      return runStatus(options.dirs, options.json, context);
+    case 'control':
+      return runControl(
+        options.dirs,
+        { letters: encodeControlAction(options.action), target: waitTargetOf(options.action), waitSeconds: options.waitSeconds },
+        context,
+      );
+    case 'alarm':
+      return runControl(
+        options.dirs,
+        { letters: LETTER_BY_COMMAND[options.alarmsOn ? 'unsilence' : 'silence'], target: 'none', waitSeconds: null },
+        context,
+      );
+    case 'reload':
+      return runControl(options.dirs, { letters: LETTER_BY_COMMAND.reload, target: 'none', waitSeconds: null }, context);
+    case 'check':
+      return runCheck(options.dirs, context);
+    case 'logs':
+      return runLogs(options.dir, options, context);
+  }
+}
+
+export async function runSupervisectl(options: SupervisectlOptions, context: CtlContext): Promise<number> {
+  if (options.verb === 'help') {
+    context.writeOut(`${options.text}\n`);
+    return 0;
+  }
+  // Every DIR is checked before anything is written, so a typo in the third
+  // of three directories does not leave the first two half-done.
+  for (const dir of options.verb === 'logs' ? [options.dir] : options.dirs) assertStatusDir(dir);
+  return exitCodeOf(await runVerb(options, context));
+}
