@@ -160,11 +160,12 @@ describe('sendMail through sendmail', () => {
     const out = join(makeTempDir(), 'sendmail.json');
     setEnv('FAKE_SENDMAIL_FILE', out);
     setEnv('FAKE_SENDMAIL_HANG', '1');
-    const error = await sendMail(mail('sendmail'), 500, { sendmailPaths: [FAKE_SENDMAIL] }).then(
+    // Long enough for the fixture to start and record its pid on a busy machine.
+    const error = await sendMail(mail('sendmail'), 2_000, { sendmailPaths: [FAKE_SENDMAIL] }).then(
       () => null,
       (e: Error) => e,
     );
-    expect(error?.message).toBe('unable to send mail via sendmail: no answer within 500 ms (timed out)');
+    expect(error?.message).toBe('unable to send mail via sendmail: no answer within 2000 ms (timed out)');
     const { pid } = JSON.parse(readFileSync(out, 'utf8')) as { pid: number };
     onTestFinished(() => {
       if (isRunning(pid)) process.kill(pid, 'SIGKILL');
