@@ -5,7 +5,8 @@ import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseSuperviseArgs } from '../cli/supervise-options.js';
-import { EXIT_LOCK, SuperviseError, describeCause } from '../core/supervise-error.js';
+import { EXIT_LOCK, EXIT_USAGE, SuperviseError, describeCause } from '../core/supervise-error.js';
+import { readLogMaxBytes } from '../log/log-max-bytes.js';
 import type { DaemonPayload } from '../daemon/run-daemon.js';
 import { launchDaemon } from '../io/daemon-handoff.js';
 import { acquireLock } from '../io/lock-file.js';
@@ -30,6 +31,11 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const { options } = parsed;
+  try {
+    readLogMaxBytes();
+  } catch (error) {
+    throw new SuperviseError(`supervise: ${(error as Error).message}`, EXIT_USAGE);
+  }
   const executable = resolveExecutable(options.command[0], process.env.PATH, process.cwd());
   prepareStatusDir(options.statusDir);
   const lockFd = acquireLock(join(options.statusDir, 'lock'));
