@@ -42,6 +42,22 @@ function isRunning(pid: number): boolean {
   }
 }
 
+/**
+ * Nothing else in a test of this file holds a TCP socket or a referenced timer once a send
+ * is over, so any left is one sendMail leaked. Closing takes a moment (the client ends its
+ * side after QUIT, then the server closes its own), hence the wait.
+ */
+async function waitForNothingLingering(): Promise<void> {
+  const lingering = (): string[] =>
+    process.getActiveResourcesInfo().filter((kind) => kind === 'TCPSocketWrap' || kind === 'Timeout');
+  await waitFor(() => lingering().length === 0 || undefined, {
+    what: 'no TCP socket or referenced timer left by sendMail',
+    timeoutMs: 5_000,
+  }).catch((error: Error) => {
+    throw new Error(`${error.message}; active: ${lingering().join(', ')}`);
+  });
+}
+
 describe('sendMail over SMTP', () => {
   it('sends ONE message to all recipients with the subject and body', async () => {
     const sink = await startSmtpSink();
@@ -69,15 +85,8 @@ describe('sendMail over SMTP', () => {
 
   it('leaves no socket or timer referenced once it resolves', async () => {
     const sink = await startSmtpSink();
-    const lingering = (): string[] =>
-      process.getActiveResourcesInfo().filter((kind) => kind === 'TCPSocketWrap' || kind === 'Timeout');
     await sendMail(mail(sink.url));
-    // Nothing else in this test process holds a socket or a referenced timer once the SMTP
-    // session is over: the client ends its side after QUIT and the server then closes its own.
-    await waitFor(() => lingering().length === 0, {
-      what: `no TCP socket or referenced timer left (${lingering().join(', ')})`,
-      timeoutMs: 5_000,
-    });
+    await waitForNothingLingering();
     expect(sink.messages).toHaveLength(1);
   });
 
@@ -92,6 +101,7 @@ describe('sendMail over SMTP', () => {
     expect(silent.accepted()).toBe(1);
     // The client must not keep the connection: it is closed by the time we give up on it.
     await waitFor(() => silent.openSockets() === 0, { what: 'the client to close its socket to the silent server' });
+    await waitForNothingLingering();
   });
 
   it('fails fast with the reason when the connection is refused', async () => {
@@ -101,6 +111,7 @@ describe('sendMail over SMTP', () => {
       (e: Error & { code?: string }) => e,
     );
     expect(error?.message).toMatch(new RegExp(`^unable to send mail via smtp://127\\.0\\.0\\.1:${port}: .*ECONNREFUSED`));
+    await waitForNothingLingering();
   });
 
   it('never shows the password of an SMTP URL in its error', async () => {
