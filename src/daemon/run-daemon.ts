@@ -90,6 +90,15 @@ function buildStatusJson(state: SupervisorState, dir: string, options: Supervise
   };
 }
 
+/** An unreadable __stderr must not keep the alarm from going out. */
+function readStderrTailSafely(path: string): string[] {
+  try {
+    return readStderrTail(path);
+  } catch (error) {
+    return [`(${describeCause(error)})`];
+  }
+}
+
 export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors): void {
   const { options, executable } = payload;
   const dir = resolve(options.statusDir);
@@ -180,7 +189,7 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
           exit: effect.exit,
           window: { exits: effect.window.exits, coreDumps: effect.window.coreDumps, seconds: state.config.limits.alarmInterval },
           next: effect.next,
-          stderrTail: readStderrTail(paths.stderr),
+          stderrTail: readStderrTailSafely(paths.stderr),
           at: effect.exit.at,
         },
         config,

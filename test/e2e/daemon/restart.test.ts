@@ -1,0 +1,77 @@
+// SPEC section 5: restarting, one start a second at most, and pacing that
+// never holds up the control FIFO.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { makeTempDir } from '../../helpers/temp-dir.js';
+import { waitFor } from '../../helpers/wait-for.js';
+import {
+  FIXTURES,
+  isAlive,
+  readLog,
+  readStatus,
+  startSupervised,
+  waitForServicePid,
+  writeControl,
+} from '../../helpers/supervise-process.js';
+
+function readStamps(file: string): { ns: bigint; pid: number }[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [ns, pid] = line.split(' ');
+      return { ns: BigInt(ns), pid: Number(pid) };
+    });
+}
+
+describe('restarting', () => {
+  it('brings a service killed with kill -9 back with a new pid', async () => {
+    const { dir, servicePid } = await startSupervised([join(FIXTURES, 'forever.sh')]);
+    process.kill(servicePid, 'SIGKILL');
+    const newPid = await waitForServicePid(dir, servicePid);
+    expect(isAlive(newPid)).toBe(true);
+    expect(readLog(dir)).toMatch(new RegExp(`service svc was killed by SIGKILL, pid ${servicePid}, ran [\\d.]+ s\\n`));
+  });
+
+  it('starts a service that exits at once about once a second, never faster', async () => {
+    const stamps = join(makeTempDir(), 'stamps');
+    await startSupervised([join(FIXTURES, 'stamp-and-exit.sh'), stamps]);
+    await waitFor(() => readStamps(stamps).length >= 6 || undefined, { what: 'six starts', timeoutMs: 15_000 });
+    const starts = readStamps(stamps).map((stamp) => stamp.ns);
+    const firstFive = starts.filter((ns) => ns - starts[0] < 5_000_000_000n);
+    // Starts within the first 5 s: one at 0 s and one a second after it, so 5 (6 only on the 5 s edge).
+    expect(firstFive.length).toBeGreaterThanOrEqual(5);
+    expect(firstFive.length).toBeLessThanOrEqual(6);
+    for (let index = 1; index < starts.length; index += 1) {
+      // The stamp is taken a little after exec, so allow the start jitter below 1 s.
+      expect(Number(starts[index] - starts[index - 1]) / 1e6).toBeGreaterThan(950);
+    }
+  });
+
+  it('takes a d written 100 ms after a start at once: the paced start never happens', async () => {
+    const stamps = join(makeTempDir(), 'stamps');
+    const { dir } = await startSupervised([join(FIXTURES, 'stamp-and-exit.sh'), stamps]);
+    await waitFor(() => readStamps(stamps).length >= 2 || undefined, { what: 'a restart' });
+    const before = readStamps(stamps).length;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    writeControl(dir, 'd');
+    await waitFor(() => readStatus(dir).want === 'down' || undefined, { what: 'want down in status', timeoutMs: 2_000 });
+    // The next paced start was due a second after the last one; had d waited behind it, it would have run.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(readStamps(stamps).length).toBe(before);
+    expect(readStatus(dir).pid).toBe(0);
+  });
+
+  it('stops a running service at once when d comes 100 ms after its start', async () => {
+    const { dir, servicePid } = await startSupervised([join(FIXTURES, 'forever.sh')]);
+    process.kill(servicePid, 'SIGKILL');
+    const restarted = await waitForServicePid(dir, servicePid);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    writeControl(dir, 'd');
+    await waitFor(() => !isAlive(restarted) || undefined, { what: `pid ${restarted} stopped` });
+    expect(readLog(dir)).toMatch(new RegExp(`pid ${restarted}, ran [\\d.]+ s, expected`));
+  });
+});
