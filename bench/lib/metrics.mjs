@@ -1,0 +1,306 @@
+// The measurements. Each group deploys the peers it needs, measures, and
+// stops every deployment in a finally, whatever happened. A failure is
+// recorded against its peer and rows, and the other peers carry on.
+import { cpuTicks, contextSwitches, memoryOf, monoNow, nsToMs, sleep, waitDeadSync, waitFor } from './procs.mjs';
+import { waitForStamps } from './stamps.mjs';
+
+/** Every row of the report, in order. `metric` is the name --only selects it by. */
+export const ROWS = [
+  { id: 'restart', metric: 'restart', title: 'restart latency: kill -9 → new start', unit: 'ms' },
+  { id: 'control', metric: 'control', title: 'control latency: kill command → service dead', unit: 'ms' },
+  { id: 'startup', metric: 'startup', title: 'start-up: launch → service running', unit: 'ms' },
+  { id: 'startup-return', metric: 'startup', title: 'start-up: launch → `supervise` returned', unit: 'ms' },
+  { id: 'crash-starts', metric: 'crashloop', title: 'crash-loop: starts in {crashSeconds} s', unit: 'starts' },
+  { id: 'crash-interval', metric: 'crashloop', title: 'crash-loop: time between starts', unit: 'ms' },
+  { id: 'idle-ticks', metric: 'idle', title: 'idle: CPU ticks in {idleSeconds} s', unit: 'ticks' },
+  { id: 'idle-switches', metric: 'idle', title: 'idle: context switches in {idleSeconds} s', unit: 'switches' },
+  { id: 'mem1-pss', metric: 'memory', title: 'memory, 1 service: PSS', unit: 'KiB' },
+  { id: 'mem1-rss', metric: 'memory', title: 'memory, 1 service: RSS', unit: 'KiB' },
+  { id: 'mem1-dirty', metric: 'memory', title: 'memory, 1 service: Private_Dirty', unit: 'KiB' },
+  { id: 'memN-pss', metric: 'memory', title: 'memory, {memoryServices} services: PSS per service', unit: 'KiB' },
+  { id: 'memN-rss', metric: 'memory', title: 'memory, {memoryServices} services: RSS per service', unit: 'KiB' },
+  { id: 'memN-dirty', metric: 'memory', title: 'memory, {memoryServices} services: Private_Dirty per service', unit: 'KiB' },
+];
+
+export const METRIC_NAMES = [...new Set(ROWS.map((row) => row.metric))];
+
+/** Repetitions and windows, full and --quick. */
+export function plan(quick) {
+  return quick
+    ? { latencyRuns: 5, startupRuns: 3, crashSeconds: 10, idleSeconds: 5, memoryServices: 10 }
+    : { latencyRuns: 20, startupRuns: 10, crashSeconds: 10, idleSeconds: 20, memoryServices: 50 };
+}
+
+const FIRST_START_TIMEOUT_MS = 15_000;
+const RESTART_TIMEOUT_MS = 6000;
+/** After start-up, before idle and memory figures are read: lets every peer finish its own start. */
+const SETTLE_MS = 3000;
+
+const pauseServices = (count) => Array.from({ length: count }, (_, i) => ({ name: `s${i}`, mode: 'pause' }));
+
+/** Deploys and starts; resolves once every service has stamped its first start. */
+async function startDeployment(ctx, peer, purpose, services) {
+  const deployment = ctx.newDeployment(peer, purpose, services);
+  try {
+    deployment.setup();
+    await deployment.start();
+    await Promise.all(
+      deployment.services.map((service) =>
+        waitForStamps(service.stampFile, 1, { timeoutMs: FIRST_START_TIMEOUT_MS, what: `${peer.id} to start ${service.name}` }),
+      ),
+    );
+    return deployment;
+  } catch (error) {
+    await stopQuietly(ctx, deployment);
+    throw error;
+  }
+}
+
+async function stopQuietly(ctx, deployment) {
+  try {
+    await deployment.stop();
+  } catch (error) {
+    ctx.log(`${deployment.peer.id}: teardown: ${error.message}`);
+  }
+  for (const note of deployment.notes.splice(0)) ctx.log(`${deployment.peer.id}: ${note}`);
+}
+
+/** Starts one deployment per peer; a peer that fails is recorded against rowIds and left out. */
+async function startEach(ctx, purpose, services, rowIds) {
+  const started = [];
+  for (const peer of ctx.peers) {
+    try {
+      started.push(await startDeployment(ctx, peer, purpose, services));
+    } catch (error) {
+      ctx.fail(rowIds, peer.id, error);
+    }
+  }
+  return started;
+}
+
+/** The adapter's own idea of the service pid must match the stamp: proves it reads the right file. */
+async function checkServicePid(deployment) {
+  await waitFor(
+    async () => {
+      const stamped = deployment.stamps(0).at(-1).pid;
+      const reported = await deployment.servicePid(0);
+      if (reported === stamped) return true;
+      throw new Error(`adapter reports pid ${reported}, stamp says ${stamped}`);
+    },
+    { what: `${deployment.peer.id} to report the service pid`, timeoutMs: 3000, intervalMs: 20 },
+  );
+}
+
+async function restartOnce(deployment) {
+  await deployment.waitSteady(0);
+  const before = deployment.stamps(0);
+  const startedAt = monoNow();
+  process.kill(before.at(-1).pid, 'SIGKILL');
+  const after = await waitForStamps(deployment.services[0].stampFile, before.length + 1, {
+    timeoutMs: RESTART_TIMEOUT_MS,
+    what: `${deployment.peer.id} to restart the service after kill -9`,
+  });
+  return nsToMs(after[before.length].monoNs - startedAt);
+}
+
+async function controlOnce(deployment) {
+  await deployment.waitSteady(0);
+  const before = deployment.stamps(0);
+  const pid = before.at(-1).pid;
+  const startedAt = monoNow();
+  const command = deployment.kill(0);
+  let diedAt;
+  try {
+    diedAt = waitDeadSync(pid, RESTART_TIMEOUT_MS, `${deployment.peer.id} service after its kill command`);
+  } finally {
+    await command.catch((error) => {
+      if (diedAt !== undefined) throw error;
+    });
+  }
+  // Wait for the restart here, so that it cannot fall into the next peer's measurement.
+  await waitForStamps(deployment.services[0].stampFile, before.length + 1, {
+    timeoutMs: RESTART_TIMEOUT_MS,
+    what: `${deployment.peer.id} to restart the service after its kill command`,
+  });
+  return nsToMs(diedAt - startedAt);
+}
+
+/**
+ * Restart and control latency. One deployment per peer; rounds visit the
+ * peers in turn, one measurement at a time, so a peer's one-second start
+ * pacing elapses while the others are measured.
+ */
+async function measureLatency(ctx) {
+  const kinds = [
+    ['restart', restartOnce],
+    ['control', controlOnce],
+  ].filter(([rowId]) => ctx.wants(rowId));
+  if (kinds.length === 0) return;
+  const rowIds = kinds.map(([rowId]) => rowId);
+  const deployments = await startEach(ctx, 'latency', pauseServices(1), rowIds);
+  try {
+    const usable = [];
+    for (const deployment of deployments) {
+      try {
+        await checkServicePid(deployment);
+        usable.push(deployment);
+      } catch (error) {
+        ctx.fail(rowIds, deployment.peer.id, error);
+      }
+    }
+    for (const [rowId, measureOnce] of kinds) {
+      const active = new Set(usable);
+      for (let run = 1; run <= ctx.plan.latencyRuns; run++) {
+        ctx.progress(`${rowId} latency, run ${run}/${ctx.plan.latencyRuns}`);
+        for (const deployment of active) {
+          try {
+            ctx.record(rowId, deployment.peer.id, await measureOnce(deployment));
+          } catch (error) {
+            ctx.fail([rowId], deployment.peer.id, error);
+            active.delete(deployment);
+          }
+        }
+      }
+    }
+  } finally {
+    await Promise.all(deployments.map((deployment) => stopQuietly(ctx, deployment)));
+  }
+}
+
+/** Launch to the service's start stamp, in a fresh directory each run; peers in turn. */
+async function measureStartup(ctx) {
+  if (!ctx.wants('startup')) return;
+  const active = new Set(ctx.peers);
+  for (let run = 1; run <= ctx.plan.startupRuns; run++) {
+    ctx.progress(`start-up, run ${run}/${ctx.plan.startupRuns}`);
+    for (const peer of active) {
+      const deployment = ctx.newDeployment(peer, 'startup', pauseServices(1));
+      try {
+        deployment.setup();
+        const launchedAt = monoNow();
+        await deployment.start();
+        const [stamp] = await waitForStamps(deployment.services[0].stampFile, 1, {
+          timeoutMs: FIRST_START_TIMEOUT_MS,
+          what: `${peer.id} to start the service`,
+        });
+        ctx.record('startup', peer.id, nsToMs(stamp.monoNs - launchedAt));
+        if (deployment.returnedAt) ctx.record('startup-return', peer.id, nsToMs(deployment.returnedAt[0] - launchedAt));
+      } catch (error) {
+        ctx.fail(['startup', 'startup-return'], peer.id, error);
+        active.delete(peer);
+      } finally {
+        await stopQuietly(ctx, deployment);
+      }
+    }
+  }
+}
+
+/** Starts of an exit-at-once service within a window from its first start; all peers at once (pacing is timer-bound). */
+async function measureCrashLoop(ctx) {
+  if (!ctx.wants('crash-starts')) return;
+  const windowNs = BigInt(ctx.plan.crashSeconds * 1e9);
+  const rowIds = ['crash-starts', 'crash-interval'];
+  ctx.progress(`crash-loop, ${ctx.plan.crashSeconds} s window, all peers at once`);
+  const deployments = await startEach(ctx, 'crashloop', [{ name: 's0', mode: 'exit' }], rowIds);
+  try {
+    const firstStarts = deployments.map((deployment) => deployment.stamps(0)[0].monoNs);
+    const lastWindowEnd = firstStarts.reduce((a, b) => (a > b ? a : b), 0n) + windowNs;
+    await sleep(nsToMs(lastWindowEnd - monoNow()) + 100);
+    deployments.forEach((deployment, i) => {
+      const inWindow = deployment.stamps(0).filter((stamp) => stamp.monoNs < firstStarts[i] + windowNs);
+      ctx.record('crash-starts', deployment.peer.id, inWindow.length);
+      for (let k = 1; k < inWindow.length; k++) {
+        ctx.record('crash-interval', deployment.peer.id, nsToMs(inWindow[k].monoNs - inWindow[k - 1].monoNs));
+      }
+    });
+  } finally {
+    await Promise.all(deployments.map((deployment) => stopQuietly(ctx, deployment)));
+  }
+}
+
+function sumOver(pids, read) {
+  return pids.reduce((total, pid) => total + read(pid), 0);
+}
+
+function sumMemory(pids) {
+  const total = { rssKiB: 0, pssKiB: 0, privateDirtyKiB: 0 };
+  for (const pid of pids) {
+    const memory = memoryOf(pid);
+    for (const key of Object.keys(total)) total[key] += memory[key];
+  }
+  return total;
+}
+
+function recordMemory(ctx, prefix, peerId, total, services) {
+  ctx.record(`${prefix}-pss`, peerId, total.pssKiB / services);
+  ctx.record(`${prefix}-rss`, peerId, total.rssKiB / services);
+  ctx.record(`${prefix}-dirty`, peerId, total.privateDirtyKiB / services);
+}
+
+/**
+ * Idle cost of the supervisor process(es) with one running service, all
+ * peers at once (an idle process is not disturbed by other idle
+ * processes), then their memory with that one service.
+ */
+async function measureIdleAndMemory1(ctx) {
+  const idle = ctx.wants('idle-ticks');
+  const memory = ctx.wants('mem1-pss');
+  if (!idle && !memory) return;
+  const rowIds = [...(idle ? ['idle-ticks', 'idle-switches'] : []), ...(memory ? ['mem1-pss', 'mem1-rss', 'mem1-dirty'] : [])];
+  ctx.progress(idle ? `idle cost, ${ctx.plan.idleSeconds} s window, all peers at once` : 'memory, 1 service');
+  const deployments = await startEach(ctx, 'idle', pauseServices(1), rowIds);
+  try {
+    await sleep(SETTLE_MS);
+    if (idle) {
+      const before = deployments.map((deployment) => {
+        const pids = deployment.supervisorPids();
+        return { pids, ticks: sumOver(pids, cpuTicks), switches: sumOver(pids, contextSwitches), starts: deployment.stamps(0).length };
+      });
+      await sleep(ctx.plan.idleSeconds * 1000);
+      deployments.forEach((deployment, i) => {
+        const { pids, ticks, switches, starts } = before[i];
+        try {
+          if (deployment.stamps(0).length !== starts) throw new Error('the service restarted during the idle window');
+          ctx.record('idle-ticks', deployment.peer.id, sumOver(pids, cpuTicks) - ticks);
+          ctx.record('idle-switches', deployment.peer.id, sumOver(pids, contextSwitches) - switches);
+        } catch (error) {
+          ctx.fail(['idle-ticks', 'idle-switches'], deployment.peer.id, error);
+        }
+      });
+    }
+    if (memory) {
+      for (const deployment of deployments) {
+        try {
+          recordMemory(ctx, 'mem1', deployment.peer.id, sumMemory(deployment.supervisorPids()), 1);
+        } catch (error) {
+          ctx.fail(['mem1-pss', 'mem1-rss', 'mem1-dirty'], deployment.peer.id, error);
+        }
+      }
+    }
+  } finally {
+    await Promise.all(deployments.map((deployment) => stopQuietly(ctx, deployment)));
+  }
+}
+
+/** Memory with many services, summed over every supervisor process, per service; one peer at a time. */
+async function measureMemoryMany(ctx) {
+  if (!ctx.wants('memN-pss')) return;
+  const count = ctx.plan.memoryServices;
+  const rowIds = ['memN-pss', 'memN-rss', 'memN-dirty'];
+  for (const peer of ctx.peers) {
+    ctx.progress(`memory, ${count} services: ${peer.id}`);
+    let deployment;
+    try {
+      deployment = await startDeployment(ctx, peer, 'memory', pauseServices(count));
+      await sleep(SETTLE_MS);
+      recordMemory(ctx, 'memN', peer.id, sumMemory(deployment.supervisorPids()), count);
+    } catch (error) {
+      ctx.fail(rowIds, peer.id, error);
+    } finally {
+      if (deployment) await stopQuietly(ctx, deployment);
+    }
+  }
+}
+
+/** In the order they run: the quick, noisy-sensitive latency first, while the machine is freshest. */
+export const GROUPS = [measureLatency, measureStartup, measureCrashLoop, measureIdleAndMemory1, measureMemoryMany];

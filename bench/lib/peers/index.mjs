@@ -1,0 +1,11 @@
+// The supervisors compared, ours first. Each adapter has the same shape:
+//   { id, label, packages, binaries, killCommand, version(), deploy({peer, dir, fixture, services}) }
+// and a deployment offers setup(), start(), servicePid(i), kill(i),
+// waitSteady(i), supervisorPids(), stop() (see deployment.mjs).
+import { ours } from './ours.mjs';
+import { daemontools, runit, s6 } from './service-dir.mjs';
+import { supervisord } from './supervisord.mjs';
+
+export const PEERS = [ours, daemontools, runit, s6, supervisord];
+
+export { killAllDeploymentsSync, liveDeploymentCount } from './deployment.mjs';

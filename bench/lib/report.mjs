@@ -1,0 +1,106 @@
+// The markdown table (medians with min-max, ours/peer ratios, goals) and the
+// raw-samples JSON.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ratio, summarize } from './stats.mjs';
+
+const MIB = 1024;
+
+/**
+ * The goals of issue 5, each on the row it judges. evaluate() gets the
+ * median of a row for a peer (undefined when missing) and returns true,
+ * false, or null when a figure it needs was not measured.
+ */
+export const GOALS = [
+  {
+    row: 'restart',
+    text: '≤ 2× daemontools, < supervisord',
+    evaluate: (m) => latencyGoal(m('restart', 'ours'), m('restart', 'daemontools'), m('restart', 'supervisord')),
+  },
+  {
+    row: 'control',
+    text: '≤ 2× daemontools, < supervisord',
+    evaluate: (m) => latencyGoal(m('control', 'ours'), m('control', 'daemontools'), m('control', 'supervisord')),
+  },
+  { row: 'startup', text: 'ours < 150 ms', evaluate: (m) => known(m('startup', 'ours')) && m('startup', 'ours') < 150 },
+  { row: 'crash-starts', text: '= daemontools', evaluate: (m) => known(m('crash-starts', 'ours'), m('crash-starts', 'daemontools')) && m('crash-starts', 'ours') === m('crash-starts', 'daemontools') },
+  { row: 'idle-ticks', text: 'ours 0', evaluate: (m) => known(m('idle-ticks', 'ours')) && m('idle-ticks', 'ours') === 0 },
+  { row: 'idle-switches', text: 'ours 0', evaluate: (m) => known(m('idle-switches', 'ours')) && m('idle-switches', 'ours') === 0 },
+  { row: 'memN-pss', text: 'ours ≤ 8 MiB', evaluate: (m) => known(m('memN-pss', 'ours')) && m('memN-pss', 'ours') <= 8 * MIB },
+];
+
+function known(...values) {
+  return values.every((value) => Number.isFinite(value)) ? true : null;
+}
+
+function latencyGoal(ours, daemontools, supervisord) {
+  return known(ours, daemontools, supervisord) && ours <= 2 * daemontools && ours < supervisord;
+}
+
+function formatNumber(value, unit) {
+  if (!Number.isFinite(value)) return '?';
+  if (unit === 'ms') return value < 10 ? value.toFixed(2) : value < 100 ? value.toFixed(1) : value.toFixed(0);
+  return Number.isInteger(value) ? String(value) : value < 100 ? value.toFixed(1) : value.toFixed(0);
+}
+
+function formatSummary(summary, unit) {
+  const value = formatNumber(summary.median, unit);
+  if (summary.n === 1 || summary.min === summary.max) return value;
+  return `${value} (${formatNumber(summary.min, unit)}–${formatNumber(summary.max, unit)})`;
+}
+
+function substitute(title, plan) {
+  return title.replace(/\{(\w+)\}/g, (_, key) => String(plan[key]));
+}
+
+/** Summaries per row and peer, and the goal verdicts. */
+export function analyse({ rows, samples, errors, plan, peers }) {
+  const summaries = {};
+  for (const row of rows) {
+    summaries[row.id] = {};
+    for (const peer of peers) summaries[row.id][peer.id] = summarize(samples[row.id]?.[peer.id]);
+  }
+  const medianOf = (rowId, peerId) => summaries[rowId]?.[peerId]?.median;
+  const goals = GOALS.filter((goal) => rows.some((row) => row.id === goal.row)).map((goal) => ({
+    row: goal.row,
+    text: goal.text,
+    pass: goal.evaluate(medianOf),
+  }));
+  return { summaries, goals, titles: Object.fromEntries(rows.map((row) => [row.id, substitute(row.title, plan)])), errors };
+}
+
+/** The markdown table; errors become numbered footnotes under it. */
+export function renderTable({ rows, peers, analysis }) {
+  const footnotes = [];
+  const header = ['metric', ...peers.map((peer) => peer.id), 'goal', 'result'];
+  const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
+  for (const row of rows) {
+    const oursSummary = analysis.summaries[row.id].ours;
+    const cells = peers.map((peer) => {
+      const error = analysis.errors[row.id]?.[peer.id];
+      if (error) {
+        footnotes.push(`${peer.id}, ${analysis.titles[row.id]}: ${error}`);
+        return `error [${footnotes.length}]`;
+      }
+      const summary = analysis.summaries[row.id][peer.id];
+      if (!summary) return '—';
+      const text = formatSummary(summary, row.unit);
+      const r = peer.id === 'ours' ? null : ratio(oursSummary?.median, summary.median);
+      return r === null ? text : `${text} ×${r.toFixed(2)}`;
+    });
+    const goal = analysis.goals.find((candidate) => candidate.row === row.id);
+    const result = !goal ? '' : goal.pass === null ? 'n/a' : goal.pass ? 'PASS' : '**FAIL**';
+    const unit = row.unit === 'starts' || row.unit === 'ticks' || row.unit === 'switches' ? '' : ` (${row.unit})`;
+    lines.push(`| ${analysis.titles[row.id]}${unit} | ${cells.join(' | ')} | ${goal?.text ?? ''} | ${result} |`);
+  }
+  const notes = footnotes.map((text, i) => `[${i + 1}] ${text.replace(/\s+/g, ' ')}`);
+  return [...lines, ...(notes.length ? ['', ...notes] : [])].join('\n');
+}
+
+/** Writes the raw samples to bench/results/<timestamp>.json and returns the path. */
+export function writeResults(resultsDir, startedAt, document) {
+  mkdirSync(resultsDir, { recursive: true });
+  const path = join(resultsDir, `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(path, `${JSON.stringify(document, null, 2)}\n`);
+  return path;
+}

@@ -1,0 +1,83 @@
+// What a run needs before measuring: the peers installed from Debian, and
+// the stamp-service fixture compiled with the system gcc.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { accessSync, constants, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const benchDir = dirname(dirname(fileURLToPath(import.meta.url)));
+const fixtureSource = join(benchDir, 'fixtures', 'stamp-service.c');
+const buildDir = join(benchDir, '.build');
+
+export function isExecutable(path) {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Installs the Debian packages of the peers whose binaries are missing.
+ * Binaries are checked by absolute path, not `command -v`: Debian's
+ * daemontools installs a `supervise` of its own, and a PATH lookup could find
+ * either one. Returns the ids of the peers that remain unavailable, with why.
+ */
+export function installMissingPeers(peers, log) {
+  const missing = peers.filter((peer) => !peer.binaries.every(isExecutable));
+  const packages = [...new Set(missing.flatMap((peer) => peer.packages))];
+  if (packages.length > 0) {
+    log(`installing from Debian: ${packages.join(' ')}`);
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    const aptGet = (args) => spawnSync('apt-get', args, { env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    let listsPresent = false;
+    try {
+      listsPresent = readdirSync('/var/lib/apt/lists').some((name) => name.endsWith('_Packages'));
+    } catch {
+      // no lists directory: update first
+    }
+    if (!listsPresent) aptGet(['update', '-qq']);
+    const result = aptGet(['install', '-y', '-qq', '--no-install-recommends', ...packages]);
+    if (result.status !== 0) log(`apt-get install failed (exit ${result.status}): ${(result.stderr || result.error?.message || '').trim().split('\n').pop()}`);
+  }
+  const unavailable = new Map();
+  for (const peer of missing) {
+    const absent = peer.binaries.filter((path) => !isExecutable(path));
+    if (absent.length === 0) continue;
+    const remedy = peer.packages.length ? `Debian package ${peer.packages.join(', ')}` : 'run npm run build';
+    unavailable.set(peer.id, `${absent.join(', ')} missing (${remedy})`);
+  }
+  return unavailable;
+}
+
+/** Compiles the fixture into bench/.build unless the binary is newer than its source. */
+export function buildFixture(log) {
+  const binary = join(buildDir, 'stamp-service');
+  const upToDate = (() => {
+    try {
+      return statSync(binary).mtimeMs >= statSync(fixtureSource).mtimeMs;
+    } catch {
+      return false;
+    }
+  })();
+  if (!upToDate) {
+    mkdirSync(buildDir, { recursive: true });
+    log(`compiling ${fixtureSource}`);
+    try {
+      execFileSync('gcc', ['-O2', '-Wall', '-Wextra', '-o', binary, fixtureSource], { stdio: ['ignore', 'ignore', 'pipe'] });
+    } catch (error) {
+      throw new Error(`unable to compile ${fixtureSource} with gcc: ${String(error.stderr || error.message).trim()}`);
+    }
+  }
+  return binary;
+}
+
+/** The Debian version of a package, or '?' */
+export function debianVersion(pkg) {
+  try {
+    return execFileSync('dpkg-query', ['-W', '-f', '${Version}', pkg], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || '?';
+  } catch {
+    return '?';
+  }
+}
