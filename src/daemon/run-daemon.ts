@@ -1,6 +1,7 @@
 // Set-up of the daemon in one place and a fixed order, as daemontools does:
 // descriptors, log, config, FIFOs, supervisor, signals, first start. After
 // this the event loop only waits on the control FIFO, the child and timers.
+import { closeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { deliverAlarm } from '../alarm/deliver-alarm.js';
@@ -124,6 +125,7 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
   const ok = holdOkFifo(paths.ok);
 
   let report = descriptors.report;
+  const pendingAlarms = new Set<Promise<void>>();
   let statusWarned = false;
   let control: { close(): void } | null = null;
 
@@ -178,7 +180,7 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
     },
     signalService,
     sendAlarm(effect, state) {
-      void deliverAlarm(
+      const delivery = deliverAlarm(
         {
           kind: effect.alarm,
           host: hostname(),
@@ -195,6 +197,8 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
         config,
         logger,
       );
+      pendingAlarms.add(delivery);
+      void delivery.finally(() => pendingAlarms.delete(delivery));
     },
     reloadConfig() {
       const next = loadConfig(options.configPath, name);
@@ -218,11 +222,19 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
     exit: shutdown,
   });
 
+  /**
+   * Releases the lock and `ok` at once, so a new supervise may start, but lets
+   * alarms under way (the gave-up mail above all) finish: each send gives up
+   * by itself after 30 s.
+   */
   function shutdown(code: number): void {
     control?.close();
     ok.close();
-    logger.close();
-    process.exit(code);
+    closeSync(descriptors.lockFd);
+    void Promise.allSettled([...pendingAlarms]).then(() => {
+      logger.close();
+      process.exit(code);
+    });
   }
 
   control = openControlFifo(

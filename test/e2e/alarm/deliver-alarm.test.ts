@@ -4,7 +4,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { deliverAlarm, type AlarmLog, type AlarmTarget } from '../../../src/alarm/deliver-alarm.js';
 import { renderAlarm, type AlarmReport } from '../../../src/alarm/render-alarm.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
-import { findRefusedPort, startSilentServer, startSmtpSink } from './smtp-sink.js';
+import { findRefusedPort, startSilentServer, startSmtpSink } from '../../helpers/smtp-sink.js';
 
 const RECORD_ARGV = resolve(import.meta.dirname, '../../fixtures/record-argv.mjs');
 

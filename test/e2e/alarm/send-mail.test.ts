@@ -11,7 +11,7 @@ import {
 } from '../../../src/alarm/send-mail.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 import { waitFor } from '../../helpers/wait-for.js';
-import { findRefusedPort, startSilentServer, startSmtpSink } from './smtp-sink.js';
+import { findRefusedPort, startSilentServer, startSmtpSink } from '../../helpers/smtp-sink.js';
 
 const FAKE_SENDMAIL = resolve(import.meta.dirname, '../../fixtures/fake-sendmail.mjs');
 
