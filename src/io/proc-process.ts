@@ -1,0 +1,63 @@
+// Reads what Linux says about a process that is not our child: its argv, its
+// start time, its session and state, from /proc. No decisions here.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import type { ObservedProcess } from '../core/orphan-service.js';
+
+export interface ProcProcess extends ObservedProcess {
+  /** starttime in clock ticks since boot: equal values mean the very same process. */
+  startTicks: number;
+}
+
+// Fields of /proc/PID/stat counted after the ")" that ends the command name,
+// which may itself hold spaces and parentheses: state is field 3 of proc(5).
+const STAT_STATE = 0;
+const STAT_SESSION = 3;
+const STAT_STARTTIME = 19;
+
+/** The process behind `pid`, or null when there is none (or it vanished while read). */
+export function readProcProcess(pid: number): ProcProcess | null {
+  let stat: string;
+  let cmdline: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return null;
+  }
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const startTicks = Number(fields[STAT_STARTTIME]);
+  return {
+    argv: cmdline === '' ? [] : cmdline.replace(/\0$/, '').split('\0'),
+    startedAtMs: (readBootTimeSeconds() + startTicks / readClockTicks()) * 1000,
+    sessionId: Number(fields[STAT_SESSION]),
+    state: fields[STAT_STATE],
+    startTicks,
+  };
+}
+
+/** Whether `pid` still names the process first seen with `startTicks`, and it has not exited. */
+export function isSameProcessRunning(pid: number, startTicks: number): boolean {
+  const found = readProcProcess(pid);
+  return found !== null && found.startTicks === startTicks && found.state !== 'Z';
+}
+
+function readBootTimeSeconds(): number {
+  const match = /^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'));
+  if (!match) throw new Error('unable to read /proc/stat: no btime line');
+  return Number(match[1]);
+}
+
+let clockTicks: number | undefined;
+
+/** sysconf(_SC_CLK_TCK), which Node does not expose; 100 on every common Linux. */
+function readClockTicks(): number {
+  if (clockTicks === undefined) {
+    try {
+      clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()) || 100;
+    } catch {
+      clockTicks = 100;
+    }
+  }
+  return clockTicks;
+}
