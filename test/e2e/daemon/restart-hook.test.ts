@@ -1,0 +1,73 @@
+// SPEC section 6: -r SH runs after every exit with the exit count, the restart
+// waits for it, and -t N starts the count again after N quiet seconds.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { makeTempDir } from '../../helpers/temp-dir.js';
+import { waitFor } from '../../helpers/wait-for.js';
+import {
+  FIXTURES,
+  countLogLines,
+  isAlive,
+  readStatus,
+  startSupervised,
+  waitForDaemonExit,
+  waitForServicePid,
+  writeControl,
+} from '../../helpers/supervise-process.js';
+
+const hook = join(FIXTURES, 'record-hook.sh');
+
+function records(file: string): string[] {
+  return existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n') : [];
+}
+
+/** Lines of `file` interleaved with service starts, from the stamps the service writes. */
+describe('restart hook', () => {
+  it('gets the exit count and the restart waits for it', async () => {
+    const record = join(makeTempDir(), 'record');
+    const { dir, servicePid } = await startSupervised(['sh', '-c', `echo service >> "${record}"; exec sleep infinity`], {
+      args: ['-r', hook],
+      env: { ...process.env, HOOK_RECORD: record, HOOK_DELAY: '1' },
+    });
+    process.kill(servicePid, 'SIGKILL');
+    const second = await waitForServicePid(dir, servicePid);
+    process.kill(second, 'SIGKILL');
+    await waitForServicePid(dir, second);
+    await waitFor(() => records(record).length === 7 || undefined, { what: 'two hook runs and three starts' });
+    // Each restart comes only after the hook has finished.
+    expect(records(record)).toEqual(['service', 'start 1', 'end 1', 'service', 'start 2', 'end 2', 'service']);
+  });
+
+  it('starts the count again after -t seconds without an exit', async () => {
+    const record = join(makeTempDir(), 'record');
+    const { dir, servicePid } = await startSupervised([join(FIXTURES, 'forever.sh')], {
+      args: ['-r', hook, '-t', '1'],
+      env: { ...process.env, HOOK_RECORD: record },
+    });
+    process.kill(servicePid, 'SIGKILL');
+    const second = await waitForServicePid(dir, servicePid);
+    // The second exit comes more than 1 s after the first: the count is 1 again.
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    process.kill(second, 'SIGKILL');
+    const third = await waitForServicePid(dir, second);
+    process.kill(third, 'SIGKILL');
+    await waitFor(() => records(record).filter((line) => line.startsWith('end')).length === 3 || undefined, { what: 'three hook runs' });
+    expect(records(record).filter((line) => line.startsWith('start'))).toEqual(['start 1', 'start 1', 'start 2']);
+  });
+
+  it('still stops with d and exits with x', async () => {
+    const record = join(makeTempDir(), 'record');
+    const { dir, daemonPid, servicePid } = await startSupervised([join(FIXTURES, 'forever.sh')], {
+      args: ['-r', hook],
+      env: { ...process.env, HOOK_RECORD: record },
+    });
+    writeControl(dir, 'd');
+    await waitFor(() => records(record).includes('end 1') || undefined, { what: 'the hook after d' });
+    expect(isAlive(servicePid)).toBe(false);
+    expect(readStatus(dir).pid).toBe(0);
+    expect(countLogLines(dir, /service svc started/)).toBe(1);
+    writeControl(dir, 'x');
+    await waitForDaemonExit(daemonPid);
+  });
+});
