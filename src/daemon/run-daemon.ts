@@ -1,6 +1,7 @@
 // Set-up of the daemon in one place and a fixed order, as daemontools does:
-// descriptors, log, config, FIFOs, supervisor, signals, first start. After
-// this the event loop only waits on the control FIFO, the child and timers.
+// descriptors, log, config, FIFOs, supervisor, a service left by a killed
+// supervise, signals, first start. After this the event loop only waits on
+// the control FIFO, the child and timers.
 import { closeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -14,7 +15,7 @@ import { loadConfig } from '../config/load-config.js';
 import type { ModuleConfig } from '../config/module-config.js';
 import { currentWindow } from '../core/alarm-policy.js';
 import { moduleNameOf } from '../core/module-name.js';
-import { EXIT_COMMAND, describeCause } from '../core/supervise-error.js';
+import { EXIT_COMMAND, EXIT_LOCK, describeCause } from '../core/supervise-error.js';
 import type { MachineConfig, SupervisorState } from '../core/supervisor-machine.js';
 import { markCloseOnExec } from '../io/close-on-exec.js';
 import type { HandoffResult } from '../io/daemon-handoff.js';
@@ -24,6 +25,7 @@ import { signalService, startService } from '../io/service-process.js';
 import { writeStatusFiles } from '../io/status-file.js';
 import { createSuperviseLogger, type SuperviseLogger } from '../log/create-logger.js';
 import { Supervisor } from '../supervisor.js';
+import { reclaimOrphanService } from './reclaim-orphan-service.js';
 
 /** What the foreground supervise hands to the daemon. */
 export interface DaemonPayload {
@@ -237,19 +239,38 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
     });
   }
 
-  control = openControlFifo(
-    paths.control,
-    (bytes) => {
-      for (const byte of bytes) {
-        const decoded = decodeControlByte(byte);
-        if (decoded.kind === 'command') supervisor.dispatch({ kind: 'control', command: decoded.command, at: Date.now() });
-        else if (decoded.kind === 'unknown') logger.notice(`control: unknown command ${JSON.stringify(decoded.letter)} ignored`);
-      }
-    },
-    (error) => logger.warning(`unable to read ${paths.control}: ${error.message}`),
-  );
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.on(signal, () => supervisor.dispatch({ kind: 'terminate', signal, at: Date.now() }));
+  function startSupervising(): void {
+    control = openControlFifo(
+      paths.control,
+      (bytes) => {
+        for (const byte of bytes) {
+          const decoded = decodeControlByte(byte);
+          if (decoded.kind === 'command') supervisor.dispatch({ kind: 'control', command: decoded.command, at: Date.now() });
+          else if (decoded.kind === 'unknown') logger.notice(`control: unknown command ${JSON.stringify(decoded.letter)} ignored`);
+        }
+      },
+      (error) => logger.warning(`unable to read ${paths.control}: ${error.message}`),
+    );
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.on(signal, () => supervisor.dispatch({ kind: 'terminate', signal, at: Date.now() }));
+    }
+    supervisor.dispatch({ kind: 'boot', at: Date.now() });
   }
-  supervisor.dispatch({ kind: 'boot', at: Date.now() });
+
+  // A service left running by a supervise killed with SIGKILL is stopped
+  // before the first start, so two copies never run; control is read only
+  // afterwards, so commands written meanwhile wait in the FIFO.
+  reclaimOrphanService(
+    { dir, name, command: { argv: options.command, executable }, stopTimeoutSeconds: config.stopTimeout, logger },
+    (failure) => {
+      if (failure === null) {
+        startSupervising();
+        return;
+      }
+      logger.fatal(failure);
+      report?.({ ok: false, exitCode: EXIT_LOCK, message: `supervise: ${failure}` });
+      report = null;
+      shutdown(EXIT_LOCK);
+    },
+  );
 }
