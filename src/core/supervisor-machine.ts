@@ -131,7 +131,8 @@ export function transition(state: SupervisorState, event: SupervisorEvent): Step
     case 'hook-done':
       return continueAfterExit({ ...state, hookRunning: false }, event.at);
     case 'config':
-      return { state: { ...state, config: event.config }, effects: [] };
+      // status.json shows the limits in force.
+      return { state: { ...state, config: event.config }, effects: [WRITE_STATUS] };
   }
 }
 

@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       warnings: [`unable to read ${path}: ENOENT: no such file or directory; alarms and limits are off for redis`],
       loaded: expect.arrayContaining(['alarm_interval = 0 (default)']),
       fileRead: false,
+      unparsedLines: 0,
     });
   });
 
