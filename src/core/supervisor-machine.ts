@@ -50,7 +50,8 @@ export interface SupervisorState {
 
 export type SupervisorEvent =
   | { kind: 'boot'; at: number }
-  | { kind: 'control'; command: ControlCommand; at: number }
+  /** `count` (default 1) is a run of the same command in one read, applied `count` times and logged once. */
+  | { kind: 'control'; command: ControlCommand; at: number; count?: number }
   | { kind: 'started'; pid: number; at: number }
   | { kind: 'start-failed'; reason: string; at: number }
   | { kind: 'exited'; pid: number; code: number | null; signal: string | null; at: number }
@@ -109,10 +110,7 @@ export function transition(state: SupervisorState, event: SupervisorEvent): Step
     case 'boot':
       return requestStart(state, event.at);
     case 'control':
-      return then(
-        { state, effects: [log('notice', `control command ${LETTERS[event.command]} (${event.command})`)] },
-        (s) => CONTROL_ACTIONS[event.command](s, event.at),
-      );
+      return applyControl(state, event.command, event.count ?? 1, event.at);
     case 'started':
       return onStarted(state, event.pid, event.at);
     case 'start-failed':
@@ -159,6 +157,31 @@ const CONTROL_ACTIONS: Record<ControlCommand, (state: SupervisorState, at: numbe
 };
 
 const WRITE_STATUS: Effect = { kind: 'write-status' };
+
+/**
+ * A flood of one command (10,000 `h` in one write) must not bury a `d` that
+ * follows it under 10,000 log lines and status writes: each repetition still
+ * acts (one signal each), but the run is logged once and the status, which
+ * every write-status of a step writes from the same final state, once.
+ */
+function applyControl(state: SupervisorState, command: ControlCommand, count: number, at: number): Step {
+  const times = count > 1 ? `, ${count} times` : '';
+  const effects: Effect[] = [log('notice', `control command ${LETTERS[command]} (${command})${times}`)];
+  let current = state;
+  let statusWritten = false;
+  for (let round = 0; round < count && !current.finished; round += 1) {
+    const step = CONTROL_ACTIONS[command](current, at);
+    current = step.state;
+    for (const effect of step.effects) {
+      if (effect.kind === 'write-status') {
+        if (statusWritten) continue;
+        statusWritten = true;
+      }
+      effects.push(effect);
+    }
+  }
+  return { state: current, effects };
+}
 
 function none(state: SupervisorState): Step {
   return { state, effects: [] };

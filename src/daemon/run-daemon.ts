@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { deliverAlarm } from '../alarm/deliver-alarm.js';
 import { readStderrTail } from '../alarm/read-stderr-tail.js';
 import type { SuperviseOptions } from '../cli/supervise-options.js';
-import { decodeControlByte } from '../codec/control-codec.js';
+import { decodeControlChunk, describeUnknownLetters } from '../codec/control-chunk.js';
 import { encodeStatus, timestampOf } from '../codec/status-codec.js';
 import type { StatusJson } from '../codec/status-json.js';
 import { loadConfig } from '../config/load-config.js';
@@ -243,11 +243,10 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
     control = openControlFifo(
       paths.control,
       (bytes) => {
-        for (const byte of bytes) {
-          const decoded = decodeControlByte(byte);
-          if (decoded.kind === 'command') supervisor.dispatch({ kind: 'control', command: decoded.command, at: Date.now() });
-          else if (decoded.kind === 'unknown') logger.notice(`control: unknown command ${JSON.stringify(decoded.letter)} ignored`);
-        }
+        const chunk = decodeControlChunk(bytes);
+        for (const run of chunk.runs) supervisor.dispatch({ kind: 'control', command: run.command, count: run.count, at: Date.now() });
+        const unknown = describeUnknownLetters(chunk);
+        if (unknown !== null) logger.notice(unknown);
       },
       (error) => logger.warning(`unable to read ${paths.control}: ${error.message}`),
     );
