@@ -19,13 +19,14 @@ import { EXIT_COMMAND, EXIT_LOCK, describeCause } from '../core/supervise-error.
 import type { MachineConfig, SupervisorState } from '../core/supervisor-machine.js';
 import { markCloseOnExec } from '../io/close-on-exec.js';
 import type { HandoffResult } from '../io/daemon-handoff.js';
-import { ensureFifo, holdOkFifo, openControlFifo } from '../io/fifo.js';
+import { ensureFifo, holdOkFifo } from '../io/fifo.js';
 import { runRestartHook } from '../io/restart-hook.js';
 import { signalService, startService } from '../io/service-process.js';
 import { writeStatusFiles } from '../io/status-file.js';
 import { createSuperviseLogger, type SuperviseLogger } from '../log/create-logger.js';
 import { Supervisor } from '../supervisor.js';
 import { reclaimOrphanService } from './reclaim-orphan-service.js';
+import { StatusDirKeeper } from './status-dir-keeper.js';
 
 /** What the foreground supervise hands to the daemon. */
 export interface DaemonPayload {
@@ -129,31 +130,40 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
   let report = descriptors.report;
   const pendingAlarms = new Set<Promise<void>>();
   let statusWarned = false;
-  let control: { close(): void } | null = null;
+  let keeper: StatusDirKeeper | null = null;
+
+  function writeStatusNow(state: SupervisorState): boolean {
+    const { seconds, nanoseconds } = timestampOf(state.since);
+    const bytes = encodeStatus({
+      seconds,
+      nanoseconds,
+      paused: state.paused,
+      want: state.want,
+      alarmsOn: state.alarmsOn,
+      pid: state.service?.pid ?? 0,
+    });
+    try {
+      writeStatusFiles(dir, bytes, buildStatusJson(state, dir, options, config, Date.now()));
+      statusWarned = false;
+      return true;
+    } catch (error) {
+      // Supervision goes on without a status file; warn once per failure streak.
+      if (!statusWarned) logger.warning(`unable to write ${join(dir, 'status')}: ${describeCause(error)}`);
+      statusWarned = true;
+      return false;
+    }
+  }
 
   const supervisor = new Supervisor(name, toMachineConfig(config, options), {
     now: Date.now,
     logger,
     writeStatus(state) {
-      const { seconds, nanoseconds } = timestampOf(state.since);
-      const bytes = encodeStatus({
-        seconds,
-        nanoseconds,
-        paused: state.paused,
-        want: state.want,
-        alarmsOn: state.alarmsOn,
-        pid: state.service?.pid ?? 0,
-      });
-      try {
-        writeStatusFiles(dir, bytes, buildStatusJson(state, dir, options, config, Date.now()));
-        statusWarned = false;
-      } catch (error) {
-        // Supervision goes on without a status file; warn once per failure streak.
-        if (!statusWarned) logger.warning(`unable to write ${join(dir, 'status')}: ${describeCause(error)}`);
-        statusWarned = true;
-      }
+      if (keeper) keeper.writeStatus(() => writeStatusNow(state));
+      else writeStatusNow(state);
     },
     startService(callbacks) {
+      // __stdout and __stderr are opened in the status directory: make sure it is there.
+      keeper?.check(false);
       const pid = startService({
         executable,
         argv: options.command,
@@ -230,9 +240,12 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
    * by itself after 30 s.
    */
   function shutdown(code: number): void {
-    control?.close();
-    ok.close();
-    closeSync(descriptors.lockFd);
+    if (keeper) {
+      keeper.close();
+    } else {
+      ok.close();
+      closeSync(descriptors.lockFd);
+    }
     void Promise.allSettled([...pendingAlarms]).then(() => {
       logger.close();
       process.exit(code);
@@ -240,16 +253,19 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
   }
 
   function startSupervising(): void {
-    control = openControlFifo(
-      paths.control,
-      (bytes) => {
+    keeper = new StatusDirKeeper({
+      dir,
+      lockFd: descriptors.lockFd,
+      ok,
+      onControlBytes(bytes) {
         const chunk = decodeControlChunk(bytes);
         for (const run of chunk.runs) supervisor.dispatch({ kind: 'control', command: run.command, count: run.count, at: Date.now() });
         const unknown = describeUnknownLetters(chunk);
         if (unknown !== null) logger.notice(unknown);
       },
-      (error) => logger.warning(`unable to read ${paths.control}: ${error.message}`),
-    );
+      logger,
+      rewriteStatus: () => writeStatusNow(supervisor.current),
+    });
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       process.on(signal, () => supervisor.dispatch({ kind: 'terminate', signal, at: Date.now() }));
     }

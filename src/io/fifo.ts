@@ -17,6 +17,8 @@ export function ensureFifo(path: string): void {
 }
 
 export interface ControlReader {
+  /** The FIFO's descriptor, to tell whether its path still names it. */
+  readonly fd: number;
   close(): void;
 }
 
@@ -31,6 +33,7 @@ export function openControlFifo(path: string, onBytes: (bytes: Buffer) => void, 
   socket.on('data', onBytes);
   socket.on('error', onError);
   return {
+    fd,
     close() {
       socket.destroy();
     },
@@ -41,9 +44,10 @@ export function openControlFifo(path: string, onBytes: (bytes: Buffer) => void, 
  * Holds `ok` open for reading, so a non-blocking open for writing succeeds
  * exactly while supervise runs; nothing is ever read from it.
  */
-export function holdOkFifo(path: string): { close(): void } {
+export function holdOkFifo(path: string): { readonly fd: number; close(): void } {
   const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   return {
+    fd,
     close() {
       closeSync(fd);
     },

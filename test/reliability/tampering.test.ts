@@ -1,0 +1,104 @@
+// Reliability: parts of the status directory removed or replaced under a
+// running supervise. It must re-create what it needs, log a WARNING and keep
+// supervising, and do so without polling: the removal itself wakes it.
+import { closeSync, constants, lstatSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers/wait-for.js';
+import {
+  FIXTURES,
+  SUPERVISE_BIN,
+  isAlive,
+  readLog,
+  readStatus,
+  runCommand,
+  startSupervised,
+  waitForServicePid,
+  writeControl,
+} from '../helpers/supervise-process.js';
+
+const forever = join(FIXTURES, 'forever.sh');
+
+function isFifo(path: string): boolean {
+  return lstatSync(path, { throwIfNoEntry: false })?.isFIFO() ?? false;
+}
+
+function waitForWarning(dir: string, text: string): Promise<true> {
+  return waitFor(() => readLog(dir, 'supervise.log.wf').includes(text) || undefined, {
+    what: `"${text}" in supervise.log.wf`,
+  });
+}
+
+/** Supervision goes on: k kills the service and a new one takes its place in status. */
+async function expectStillSupervising(dir: string, servicePid: number): Promise<void> {
+  writeControl(dir, 'k');
+  const next = await waitForServicePid(dir, servicePid);
+  expect(isAlive(next)).toBe(true);
+  expect(isAlive(servicePid)).toBe(false);
+}
+
+/** A second supervise on the directory must find the lock held by the daemon. */
+async function expectLockHeldBy(dir: string, daemonPid: number): Promise<void> {
+  const second = await runCommand(SUPERVISE_BIN, ['-u', dir, forever]);
+  expect(second.code, second.stderr).toBe(111);
+  expect(second.stderr).toContain(`held by supervise pid ${daemonPid}`);
+  const fuser = await runCommand('fuser', [join(dir, 'lock')]);
+  expect(fuser.stdout.trim().split(/\s+/).map(Number)).toEqual([daemonPid]);
+}
+
+describe('tampering with a running supervise', () => {
+  it('re-creates a removed status at once, while idle', async () => {
+    const { dir, servicePid } = await startSupervised([forever]);
+    await runCommand('rm', [join(dir, 'status')]);
+    await waitForWarning(dir, `${dir}: status was removed; re-created it`);
+    expect(readStatus(dir).pid).toBe(servicePid);
+    await expectStillSupervising(dir, servicePid);
+  });
+
+  it('re-creates a removed control FIFO, which then works', async () => {
+    const { dir, servicePid } = await startSupervised([forever]);
+    await runCommand('rm', [join(dir, 'control')]);
+    await waitForWarning(dir, `${dir}: control was removed; re-created it`);
+    expect(isFifo(join(dir, 'control'))).toBe(true);
+    expect(statSync(join(dir, 'control')).mode & 0o777).toBe(0o600);
+    await expectStillSupervising(dir, servicePid);
+  });
+
+  it('replaces a control that became a plain file (echo d > control after it was removed)', async () => {
+    const { dir, servicePid } = await startSupervised([forever]);
+    await runCommand('rm', [join(dir, 'control')]);
+    writeFileSync(join(dir, 'control'), 'd\n');
+    await waitFor(() => isFifo(join(dir, 'control')) || undefined, { what: 'control a FIFO again' });
+    expect(readLog(dir, 'supervise.log.wf')).toMatch(/control was (removed|replaced); re-created it/);
+    await expectStillSupervising(dir, servicePid);
+  });
+
+  it('re-creates a removed ok, so a writer can open it again', async () => {
+    const { dir } = await startSupervised([forever]);
+    await runCommand('rm', [join(dir, 'ok')]);
+    await waitForWarning(dir, `${dir}: ok was removed; re-created it`);
+    closeSync(openSync(join(dir, 'ok'), constants.O_WRONLY | constants.O_NONBLOCK));
+  });
+
+  it('takes a fresh lock when lock is removed, so a second supervise still cannot start', async () => {
+    const { dir, daemonPid, servicePid } = await startSupervised([forever]);
+    await runCommand('rm', [join(dir, 'lock')]);
+    await waitForWarning(dir, `${dir}: lock was removed; re-created it`);
+    await expectLockHeldBy(dir, daemonPid);
+    expect(readStatus(dir).pid).toBe(servicePid);
+  });
+
+  it('re-creates the whole directory after rm -rf and goes on supervising', async () => {
+    const { dir, daemonPid, servicePid } = await startSupervised([forever]);
+    await runCommand('rm', ['-rf', dir]);
+    await waitForWarning(dir, `${dir}: the status directory was removed; re-created it with lock, control, ok and status`);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    for (const fifo of ['control', 'ok']) expect(isFifo(join(dir, fifo))).toBe(true);
+    expect(readStatus(dir).pid).toBe(servicePid);
+    expect(JSON.parse(readFileSync(join(dir, 'status.json'), 'utf8')).supervisePid).toBe(daemonPid);
+    await expectLockHeldBy(dir, daemonPid);
+    await expectStillSupervising(dir, servicePid);
+    // The new service writes into the re-created __stdout and __stderr.
+    expect(lstatSync(join(dir, '__stderr')).isFile()).toBe(true);
+  });
+});
