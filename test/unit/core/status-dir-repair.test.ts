@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { planStatusDirRepairs, type StatusDirObservation } from '../../../src/core/status-dir-repair.js';
+
+const whole: StatusDirObservation = { dir: 'present', lock: 'ours', control: 'ours', ok: 'ours', status: 'present' };
+
+describe('planStatusDirRepairs', () => {
+  it('does nothing while everything is in place', () => {
+    expect(planStatusDirRepairs(whole)).toEqual({ repairs: [], warnings: [] });
+    expect(planStatusDirRepairs({ ...whole, status: 'not-written-yet' })).toEqual({ repairs: [], warnings: [] });
+  });
+
+  it('re-creates everything, directory first, when the directory is gone', () => {
+    const plan = planStatusDirRepairs({ dir: 'missing', lock: 'missing', control: 'missing', ok: 'missing', status: 'missing' });
+    expect(plan.repairs).toEqual(['create-dir', 'relock', 'recreate-control', 'recreate-ok', 'rewrite-status']);
+    expect(plan.warnings).toHaveLength(1);
+  });
+
+  it('names each entry removed or replaced', () => {
+    expect(planStatusDirRepairs({ ...whole, control: 'replaced', status: 'missing' })).toEqual({
+      repairs: ['recreate-control', 'rewrite-status'],
+      warnings: ['control was replaced; re-created it', 'status was removed; re-created it'],
+    });
+    expect(planStatusDirRepairs({ ...whole, lock: 'missing', ok: 'missing' })).toEqual({
+      repairs: ['relock', 'recreate-ok'],
+      warnings: ['lock was removed; re-created it', 'ok was removed; re-created it'],
+    });
+  });
+
+  it('touches nothing when a file took the directory\'s place', () => {
+    const plan = planStatusDirRepairs({ ...whole, dir: 'not-directory' });
+    expect(plan.repairs).toEqual([]);
+    expect(plan.warnings[0]).toContain('not a directory');
+  });
+});
