@@ -1,7 +1,7 @@
 // Reliability: parts of the status directory removed or replaced under a
 // running supervise. It must re-create what it needs, log a WARNING and keep
 // supervising, and do so without polling: the removal itself wakes it.
-import { closeSync, constants, lstatSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, lstatSync, openSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers/wait-for.js';
@@ -46,7 +46,33 @@ async function expectLockHeldBy(dir: string, daemonPid: number): Promise<void> {
   expect(fuser.stdout.trim().split(/\s+/).map(Number)).toEqual([daemonPid]);
 }
 
+/** Context switches of every thread of `pid`: each wake-up of the process counts at least one. */
+function countContextSwitches(pid: number): number {
+  let total = 0;
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    const status = readFileSync(`/proc/${pid}/task/${task}/status`, 'utf8');
+    for (const match of status.matchAll(/^(?:non)?voluntary_ctxt_switches:\s+(\d+)$/gm)) total += Number(match[1]);
+  }
+  return total;
+}
+
 describe('tampering with a running supervise', () => {
+  it('watches without waking: a service writing __stdout and __stderr 40 times a second leaves the daemon asleep', async () => {
+    const chatty = ['sh', '-c', 'while :; do echo out; echo err >&2; sleep 0.05; done'];
+    const { dir, daemonPid } = await startSupervised(chatty);
+    await waitFor(() => readFileSync(join(dir, '__stderr'), 'utf8').length > 0 || undefined, { what: 'the service writing' });
+    const before = countContextSwitches(daemonPid);
+    const stdoutBefore = statSync(join(dir, '__stdout')).size;
+    // A window of time, not a wait for an event: what is measured is that nothing happens in it.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const wakeUps = countContextSwitches(daemonPid) - before;
+    const linesWritten = (statSync(join(dir, '__stdout')).size - stdoutBefore) / 4;
+    console.log(`idle daemon: ${wakeUps} context switches in 2 s while the service wrote ${linesWritten} lines to each of __stdout and __stderr`);
+    expect(linesWritten).toBeGreaterThan(10);
+    // A watch on the directory would wake it for every line; allow a stray V8 housekeeping task.
+    expect(wakeUps).toBeLessThanOrEqual(3);
+  });
+
   it('re-creates a removed status at once, while idle', async () => {
     const { dir, servicePid } = await startSupervised([forever]);
     await runCommand('rm', [join(dir, 'status')]);
