@@ -1,7 +1,7 @@
 // Starts the service as supervise's direct child, in supervise's session, with
 // fd 1 and 2 on __stdout and __stderr: supervise copies none of its output.
 import { spawn } from 'node:child_process';
-import { closeSync, constants, openSync } from 'node:fs';
+import { closeSync, constants, openSync, readSync } from 'node:fs';
 import type { ServiceSignal } from '../core/types.js';
 
 export interface StartServiceOptions {
@@ -27,7 +27,7 @@ export function startService(options: StartServiceOptions): number | null {
     });
     if (child.pid === undefined) {
       // spawn reports exec failures on the next tick, as an 'error' event.
-      child.once('error', (error) => options.onStartFailed(error.message));
+      child.once('error', (error) => options.onStartFailed(describeExecFailure(error, options.executable)));
       return null;
     }
     const pid = child.pid;
@@ -47,5 +47,35 @@ export function signalService(pid: number, signal: ServiceSignal): void {
     process.kill(pid, signal);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}
+
+/**
+ * Why exec failed. Node says "spawn PATH ENOENT" even when PATH exists and
+ * it is the `#!` interpreter that is missing, which sends people looking for
+ * the wrong file; name the interpreter then.
+ */
+export function describeExecFailure(error: NodeJS.ErrnoException, executable: string): string {
+  const interpreter = error.code === 'ENOENT' ? readInterpreter(executable) : null;
+  return interpreter === null ? error.message : `bad interpreter ${interpreter} in ${executable} (ENOENT)`;
+}
+
+/** The interpreter named on the `#!` line of `path`, or null when it has none or cannot be read. */
+function readInterpreter(path: string): string | null {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch {
+    return null;
+  }
+  try {
+    const head = Buffer.alloc(256);
+    const length = readSync(fd, head, 0, head.length, 0);
+    const match = /^#!\s*(\S+)/.exec(head.toString('latin1', 0, length));
+    return match ? match[1] : null;
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
   }
 }

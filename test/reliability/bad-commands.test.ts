@@ -1,0 +1,116 @@
+// Reliability: commands that cannot run and paths that are awkward (SPEC
+// section 1). A bad command is one clear line on stderr and the right exit
+// code, with nothing left running; awkward but valid paths just work.
+import { chmodSync, existsSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { makeTempDir } from '../helpers/temp-dir.js';
+import {
+  FIXTURES,
+  REPO_ROOT,
+  isAlive,
+  readLog,
+  readStatus,
+  readStatusJson,
+  runCommand,
+  runSupervise,
+  startSupervised,
+  waitForServicePid,
+  writeControl,
+} from '../helpers/supervise-process.js';
+
+interface BadCommand {
+  name: string;
+  /** Arguments of supervise, run in a fresh directory holding the files `prepare` made. */
+  args: string[];
+  prepare?(cwd: string): void;
+  code: number;
+  stderr: string;
+}
+
+const BAD_COMMANDS: BadCommand[] = [
+  { name: 'a missing executable', args: ['-p', 'status/x', '-f', '/no/such/program --flag'], code: 112, stderr: 'supervise: unable to run /no/such/program: not found' },
+  { name: 'a program not on PATH', args: ['-u', 'status/x', 'no-such-program-here'], code: 112, stderr: 'supervise: unable to run no-such-program-here: not found on PATH' },
+  {
+    name: 'a file without execute bits (root included)',
+    args: ['-p', 'status/x', '-f', './script.sh'],
+    prepare: (cwd) => {
+      writeFileSync(join(cwd, 'script.sh'), '#!/bin/sh\nexec sleep 1000\n');
+      chmodSync(join(cwd, 'script.sh'), 0o644);
+    },
+    code: 112,
+    stderr: 'supervise: unable to run ./script.sh: not executable',
+  },
+  { name: 'a directory', args: ['-u', 'status/x', './adir'], prepare: (cwd) => mkdirSync(join(cwd, 'adir')), code: 112, stderr: 'supervise: unable to run ./adir: is a directory' },
+  {
+    name: 'a script whose #! interpreter is missing',
+    args: ['-u', 'status/x', './script.sh'],
+    prepare: (cwd) => {
+      writeFileSync(join(cwd, 'script.sh'), '#!/no/such/interpreter\n');
+      chmodSync(join(cwd, 'script.sh'), 0o755);
+    },
+    code: 112,
+    stderr: 'supervise: unable to start ./script.sh: bad interpreter /no/such/interpreter in ',
+  },
+  { name: 'an empty -f string', args: ['-p', 'status/x', '-f', ''], code: 100, stderr: 'supervise: empty command' },
+  { name: 'a -f string of blanks', args: ['-p', 'status/x', '-f', ' \t '], code: 100, stderr: 'supervise: empty command' },
+  { name: 'an empty -u command word', args: ['-u', 'status/x', ''], code: 100, stderr: 'supervise: empty command' },
+  { name: 'an unbalanced single quote', args: ['-p', 'status/x', '-f', "sleep '100"], code: 100, stderr: "supervise: unbalanced single quote in command: sleep '100" },
+  { name: 'an unbalanced double quote', args: ['-p', 'status/x', '-f', 'sleep "100'], code: 100, stderr: 'supervise: unbalanced double quote in command: sleep "100' },
+  { name: 'a trailing backslash', args: ['-p', 'status/x', '-f', 'sleep 100\\'], code: 100, stderr: 'supervise: trailing backslash in command: sleep 100\\' },
+];
+
+describe('bad commands', () => {
+  it.each(BAD_COMMANDS)('rejects $name with one line and exit $code, leaving nothing running', async ({ args, prepare, code, stderr }) => {
+    const cwd = makeTempDir();
+    prepare?.(cwd);
+    const result = await runSupervise(args, { cwd, statusDir: 'status/x' });
+    expect(result.code).toBe(code);
+    expect(result.stderr.startsWith(stderr), result.stderr).toBe(true);
+    expect(result.stderr.endsWith('\n') && result.stderr.indexOf('\n') === result.stderr.length - 1).toBe(true);
+    expect(result.stdout).toBe('');
+    // Nothing was started: no status was ever written, and nobody holds the lock.
+    expect(existsSync(join(cwd, 'status/x/status'))).toBe(false);
+    if (existsSync(join(cwd, 'status/x/lock'))) {
+      expect((await runCommand('flock', ['-n', join(cwd, 'status/x/lock'), 'true'])).code).toBe(0);
+    }
+  });
+});
+
+describe('awkward but valid paths', () => {
+  it('supervises in a status directory whose name has spaces and non-ASCII letters', async () => {
+    const dir = join(makeTempDir(), 'status', 'my svc ünï 服务');
+    const { servicePid, daemonPid } = await startSupervised([join(FIXTURES, 'forever.sh')], { dir });
+    expect(readLog(dir)).toContain('service my svc ünï 服务 started, pid');
+    const od = await runCommand('od', ['-An', '-j16', '-N4', '-tu4', join(dir, 'status')]);
+    expect(Number(od.stdout.trim())).toBe(servicePid);
+    expect(readStatusJson(dir).module).toBe('my svc ünï 服务');
+    const ctl = await runCommand(join(REPO_ROOT, 'bin/supervisectl'), ['status', dir]);
+    expect(ctl.stdout).toContain(`${dir}: up (pid ${servicePid})`);
+    writeControl(dir, 'k');
+    await waitForServicePid(dir, servicePid);
+    expect(isAlive(daemonPid)).toBe(true);
+  });
+
+  it('takes a relative status directory, command and config against the caller\'s working directory, and keeps it', async () => {
+    const cwd = makeTempDir();
+    mkdirSync(join(cwd, 'bin'));
+    mkdirSync(join(cwd, 'conf'));
+    writeFileSync(join(cwd, 'bin/app.sh'), '#!/bin/sh\necho "cwd $(pwd)"\nexec sleep 1000\n');
+    chmodSync(join(cwd, 'bin/app.sh'), 0o755);
+    writeFileSync(join(cwd, 'conf/supervise.conf'), '[global]\nmax_tries : 9\n');
+
+    const result = await runSupervise(['-F', 'conf/supervise.conf', '-u', 'status/rel//', './bin/app.sh'], { cwd, statusDir: 'status/rel' });
+    expect(result.code, result.stderr).toBe(0);
+    const dir = join(cwd, 'status/rel');
+    const { supervisePid, pid, module, limits } = readStatusJson(dir);
+    expect(module).toBe('rel');
+    expect(limits.maxTries).toBe(9);
+    expect(readlinkSync(`/proc/${supervisePid}/cwd`)).toBe(cwd);
+    expect(readStatus(dir).pid).toBe(pid);
+    expect(readFileSync(join(dir, '__stdout'), 'utf8')).toBe(`cwd ${cwd}\n`);
+    // The relative paths keep working from the same directory, as start scripts use them.
+    const ctl = await runCommand(join(REPO_ROOT, 'bin/supervisectl'), ['status', 'status/rel'], { cwd });
+    expect(ctl.stdout).toContain(`status/rel: up (pid ${pid})`);
+  });
+});
