@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { GROUPS, METRIC_NAMES, ROWS, plan as makePlan } from './lib/metrics.mjs';
 import { PEERS, killAllDeploymentsSync, liveDeploymentCount } from './lib/peers/index.mjs';
 import { analyse, renderTable, writeResults } from './lib/report.mjs';
-import { buildFixture, installMissingPeers, isExecutable } from './lib/setup.mjs';
+import { buildFixture, installMissingPeers, missingFiles } from './lib/setup.mjs';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 
@@ -82,7 +82,7 @@ async function main() {
   const selectedPeers = PEERS.filter((peer) => options.peerIds.includes(peer.id));
   const unavailable = options.install
     ? installMissingPeers(selectedPeers, log)
-    : new Map(selectedPeers.filter((peer) => !peer.binaries.every(isExecutable)).map((peer) => [peer.id, 'not installed (--no-install)']));
+    : new Map(selectedPeers.filter((peer) => missingFiles(peer).length > 0).map((peer) => [peer.id, `${missingFiles(peer).join(', ')} missing (--no-install)`]));
   for (const [id, why] of unavailable) log(`${id} left out: ${why}`);
   const peers = selectedPeers.filter((peer) => !unavailable.has(peer.id));
   if (peers.length === 0) {

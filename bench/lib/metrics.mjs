@@ -1,6 +1,7 @@
 // The measurements. Each group deploys the peers it needs, measures, and
 // stops every deployment in a finally, whatever happened. A failure is
 // recorded against its peer and rows, and the other peers carry on.
+import { spawn } from 'node:child_process';
 import { cpuTicks, contextSwitches, memoryOf, monoNow, nsToMs, sleep, waitDeadSync, waitFor } from './procs.mjs';
 import { waitForStamps } from './stamps.mjs';
 
@@ -10,8 +11,11 @@ export const ROWS = [
   { id: 'control', metric: 'control', title: 'control latency: kill command → service dead', unit: 'ms' },
   { id: 'startup', metric: 'startup', title: 'start-up: launch → service running', unit: 'ms' },
   { id: 'startup-return', metric: 'startup', title: 'start-up: launch → `supervise` returned', unit: 'ms' },
+  { id: 'node-floor', metric: 'startup', title: 'reference: `node -e 0`, launch → exit', unit: 'ms' },
   { id: 'crash-starts', metric: 'crashloop', title: 'crash-loop: starts in {crashSeconds} s', unit: 'starts' },
   { id: 'crash-interval', metric: 'crashloop', title: 'crash-loop: time between starts', unit: 'ms' },
+  { id: 'tail-ticks', metric: 'idle', title: 'after start-up: CPU ticks in the first {settleSeconds} s', unit: 'ticks' },
+  { id: 'tail-switches', metric: 'idle', title: 'after start-up: context switches in the first {settleSeconds} s', unit: 'switches' },
   { id: 'idle-ticks', metric: 'idle', title: 'idle: CPU ticks in {idleSeconds} s', unit: 'ticks' },
   { id: 'idle-switches', metric: 'idle', title: 'idle: context switches in {idleSeconds} s', unit: 'switches' },
   { id: 'mem1-pss', metric: 'memory', title: 'memory, 1 service: PSS', unit: 'KiB' },
@@ -24,17 +28,22 @@ export const ROWS = [
 
 export const METRIC_NAMES = [...new Set(ROWS.map((row) => row.metric))];
 
-/** Repetitions and windows, full and --quick. */
+/**
+ * Repetitions and windows, full and --quick. Idle is measured from
+ * settleSeconds after start-up: V8 runs its memory reducer (a few GCs on
+ * worker threads) once, about 8-10 s after a Node process starts; that
+ * start-up tail has rows of its own.
+ */
 export function plan(quick) {
+  const common = { crashSeconds: 10, settleSeconds: 15 };
   return quick
-    ? { latencyRuns: 5, startupRuns: 3, crashSeconds: 10, idleSeconds: 5, memoryServices: 10 }
-    : { latencyRuns: 20, startupRuns: 10, crashSeconds: 10, idleSeconds: 20, memoryServices: 50 };
+    ? { ...common, latencyRuns: 5, startupRuns: 3, idleSeconds: 5, memoryServices: 10 }
+    : { ...common, latencyRuns: 20, startupRuns: 10, idleSeconds: 20, memoryServices: 50 };
 }
 
 const FIRST_START_TIMEOUT_MS = 15_000;
 const RESTART_TIMEOUT_MS = 6000;
-/** After start-up, before idle and memory figures are read: lets every peer finish its own start. */
-const SETTLE_MS = 3000;
+const IDLE_ROWS = ['tail-ticks', 'tail-switches', 'idle-ticks', 'idle-switches'];
 
 const pauseServices = (count) => Array.from({ length: count }, (_, i) => ({ name: `s${i}`, mode: 'pause' }));
 
@@ -183,6 +192,10 @@ async function measureStartup(ctx) {
           timeoutMs: FIRST_START_TIMEOUT_MS,
           what: `${peer.id} to start the service`,
         });
+        if (deployment.retried) {
+          ctx.log(`${peer.id}: start-up run ${run} discarded: its start was retried`);
+          continue;
+        }
         ctx.record('startup', peer.id, nsToMs(stamp.monoNs - launchedAt));
         if (deployment.returnedAt) ctx.record('startup-return', peer.id, nsToMs(deployment.returnedAt[0] - launchedAt));
       } catch (error) {
@@ -192,6 +205,20 @@ async function measureStartup(ctx) {
         await stopQuietly(ctx, deployment);
       }
     }
+  }
+}
+
+/** How long this machine takes to start and end a bare Node: the floor under each of ours' Node processes. */
+async function measureNodeFloor(ctx) {
+  if (!ctx.wants('node-floor') || !ctx.peers.some((peer) => peer.id === 'ours')) return;
+  for (let run = 1; run <= ctx.plan.startupRuns; run++) {
+    const launchedAt = monoNow();
+    await new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+      child.on('error', reject);
+      child.on('exit', resolve);
+    });
+    ctx.record('node-floor', 'ours', nsToMs(monoNow() - launchedAt));
   }
 }
 
@@ -237,46 +264,58 @@ function recordMemory(ctx, prefix, peerId, total, services) {
   ctx.record(`${prefix}-dirty`, peerId, total.privateDirtyKiB / services);
 }
 
+function readCounters(deployment) {
+  const pids = deployment.supervisorPids();
+  return { ticks: sumOver(pids, cpuTicks), switches: sumOver(pids, contextSwitches), starts: deployment.stamps(0).length };
+}
+
 /**
- * Idle cost of the supervisor process(es) with one running service, all
- * peers at once (an idle process is not disturbed by other idle
- * processes), then their memory with that one service.
+ * One peer's timeline in the idle group: counters at start-up, after the
+ * settling time, and after the idle window, then memory with one service.
+ */
+async function followIdle(ctx, deployment, { idle, memory }) {
+  const peerId = deployment.peer.id;
+  const atStart = readCounters(deployment);
+  await sleep(ctx.plan.settleSeconds * 1000);
+  if (idle) {
+    const settled = readCounters(deployment);
+    ctx.record('tail-ticks', peerId, settled.ticks - atStart.ticks);
+    ctx.record('tail-switches', peerId, settled.switches - atStart.switches);
+    await sleep(ctx.plan.idleSeconds * 1000);
+    const after = readCounters(deployment);
+    if (after.starts !== settled.starts) throw new Error('the service restarted during the idle window');
+    ctx.record('idle-ticks', peerId, after.ticks - settled.ticks);
+    ctx.record('idle-switches', peerId, after.switches - settled.switches);
+  }
+  if (memory) recordMemory(ctx, 'mem1', peerId, sumMemory(deployment.supervisorPids()), 1);
+}
+
+/**
+ * Idle cost of the supervisor process(es) with one running service, then
+ * their memory with that one service. All peers at once, each on its own
+ * timeline from its own start: an idle process is not disturbed by others.
  */
 async function measureIdleAndMemory1(ctx) {
   const idle = ctx.wants('idle-ticks');
   const memory = ctx.wants('mem1-pss');
   if (!idle && !memory) return;
-  const rowIds = [...(idle ? ['idle-ticks', 'idle-switches'] : []), ...(memory ? ['mem1-pss', 'mem1-rss', 'mem1-dirty'] : [])];
-  ctx.progress(idle ? `idle cost, ${ctx.plan.idleSeconds} s window, all peers at once` : 'memory, 1 service');
-  const deployments = await startEach(ctx, 'idle', pauseServices(1), rowIds);
+  const rowIds = [...(idle ? IDLE_ROWS : []), ...(memory ? ['mem1-pss', 'mem1-rss', 'mem1-dirty'] : [])];
+  ctx.progress(
+    `${idle ? `idle cost, ${ctx.plan.settleSeconds} s settling then ${ctx.plan.idleSeconds} s window` : `memory, 1 service, after ${ctx.plan.settleSeconds} s`}; all peers at once`,
+  );
+  const deployments = [];
+  const timelines = [];
   try {
-    await sleep(SETTLE_MS);
-    if (idle) {
-      const before = deployments.map((deployment) => {
-        const pids = deployment.supervisorPids();
-        return { pids, ticks: sumOver(pids, cpuTicks), switches: sumOver(pids, contextSwitches), starts: deployment.stamps(0).length };
-      });
-      await sleep(ctx.plan.idleSeconds * 1000);
-      deployments.forEach((deployment, i) => {
-        const { pids, ticks, switches, starts } = before[i];
-        try {
-          if (deployment.stamps(0).length !== starts) throw new Error('the service restarted during the idle window');
-          ctx.record('idle-ticks', deployment.peer.id, sumOver(pids, cpuTicks) - ticks);
-          ctx.record('idle-switches', deployment.peer.id, sumOver(pids, contextSwitches) - switches);
-        } catch (error) {
-          ctx.fail(['idle-ticks', 'idle-switches'], deployment.peer.id, error);
-        }
-      });
-    }
-    if (memory) {
-      for (const deployment of deployments) {
-        try {
-          recordMemory(ctx, 'mem1', deployment.peer.id, sumMemory(deployment.supervisorPids()), 1);
-        } catch (error) {
-          ctx.fail(['mem1-pss', 'mem1-rss', 'mem1-dirty'], deployment.peer.id, error);
-        }
+    for (const peer of ctx.peers) {
+      try {
+        const deployment = await startDeployment(ctx, peer, 'idle', pauseServices(1));
+        deployments.push(deployment);
+        timelines.push(followIdle(ctx, deployment, { idle, memory }).catch((error) => ctx.fail(rowIds, peer.id, error)));
+      } catch (error) {
+        ctx.fail(rowIds, peer.id, error);
       }
     }
+    await Promise.all(timelines);
   } finally {
     await Promise.all(deployments.map((deployment) => stopQuietly(ctx, deployment)));
   }
@@ -292,7 +331,7 @@ async function measureMemoryMany(ctx) {
     let deployment;
     try {
       deployment = await startDeployment(ctx, peer, 'memory', pauseServices(count));
-      await sleep(SETTLE_MS);
+      await sleep(peer.settleMs);
       recordMemory(ctx, 'memN', peer.id, sumMemory(deployment.supervisorPids()), count);
     } catch (error) {
       ctx.fail(rowIds, peer.id, error);
@@ -303,4 +342,4 @@ async function measureMemoryMany(ctx) {
 }
 
 /** In the order they run: the quick, noisy-sensitive latency first, while the machine is freshest. */
-export const GROUPS = [measureLatency, measureStartup, measureCrashLoop, measureIdleAndMemory1, measureMemoryMany];
+export const GROUPS = [measureLatency, measureStartup, measureNodeFloor, measureCrashLoop, measureIdleAndMemory1, measureMemoryMany];

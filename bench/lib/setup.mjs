@@ -1,7 +1,7 @@
 // What a run needs before measuring: the peers installed from Debian, and
 // the stamp-service fixture compiled with the system gcc.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,6 +18,11 @@ export function isExecutable(path) {
   }
 }
 
+/** The binaries (and other files) of a peer that are not there. */
+export function missingFiles(peer) {
+  return [...peer.binaries.filter((path) => !isExecutable(path)), ...(peer.files ?? []).filter((path) => !existsSync(path))];
+}
+
 /**
  * Installs the Debian packages of the peers whose binaries are missing.
  * Binaries are checked by absolute path, not `command -v`: Debian's
@@ -25,7 +30,7 @@ export function isExecutable(path) {
  * either one. Returns the ids of the peers that remain unavailable, with why.
  */
 export function installMissingPeers(peers, log) {
-  const missing = peers.filter((peer) => !peer.binaries.every(isExecutable));
+  const missing = peers.filter((peer) => missingFiles(peer).length > 0);
   const packages = [...new Set(missing.flatMap((peer) => peer.packages))];
   if (packages.length > 0) {
     log(`installing from Debian: ${packages.join(' ')}`);
@@ -43,7 +48,7 @@ export function installMissingPeers(peers, log) {
   }
   const unavailable = new Map();
   for (const peer of missing) {
-    const absent = peer.binaries.filter((path) => !isExecutable(path));
+    const absent = missingFiles(peer);
     if (absent.length === 0) continue;
     const remedy = peer.packages.length ? `Debian package ${peer.packages.join(', ')}` : 'run npm run build';
     unavailable.set(peer.id, `${absent.join(', ')} missing (${remedy})`);

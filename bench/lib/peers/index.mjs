@@ -1,5 +1,6 @@
 // The supervisors compared, ours first. Each adapter has the same shape:
-//   { id, label, packages, binaries, killCommand, version(), deploy({peer, dir, fixture, services}) }
+//   { id, label, packages, binaries, files?, killCommand, settleMs, version(), deploy({peer, dir, fixture, services}) }
+// (settleMs: how long after start-up its memory is steady)
 // and a deployment offers setup(), start(), servicePid(i), kill(i),
 // waitSteady(i), supervisorPids(), stop() (see deployment.mjs).
 import { ours } from './ours.mjs';

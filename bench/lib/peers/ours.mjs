@@ -3,14 +3,15 @@
 // written to DIR/control; the service pid is bytes 16-19 of DIR/status; the
 // daemon's pid is supervisePid in DIR/status.json.
 import { execFileSync } from 'node:child_process';
-import { closeSync, constants, openSync, readFileSync, readdirSync, readlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, openSync, readFileSync, readdirSync, readlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { monoNow, waitFor } from '../procs.mjs';
+import { monoNow, sleep, waitFor } from '../procs.mjs';
 import { Deployment } from './deployment.mjs';
 
 const repoDir = dirname(dirname(dirname(dirname(fileURLToPath(import.meta.url)))));
 const SUPERVISE = join(repoDir, 'bin', 'supervise');
+const DIST_ENTRY = join(repoDir, 'dist', 'supervise.mjs');
 const CLI_TIMEOUT_MS = 10_000;
 
 /** Writes control bytes the way `echo k > control` does, minus the shell; throws ENXIO when no supervise reads. */
@@ -41,7 +42,24 @@ class OursDeployment extends Deployment {
     for (let i = 0; i < this.services.length; i++) await this.startOne(i);
   }
 
+  /**
+   * In a shared checkout a colleague's `npm run build` empties dist/ for a
+   * moment; a start that failed for that waits for dist/ and tries once more.
+   */
   async startOne(i) {
+    try {
+      await this.launchOne(i);
+    } catch (error) {
+      if (!error.distMissing) throw error;
+      this.notes.push('dist/ was being rebuilt during a start; waited for it and retried');
+      this.retried = true;
+      await waitFor(() => existsSync(DIST_ENTRY), { what: `${DIST_ENTRY} to be rebuilt`, timeoutMs: 60_000, intervalMs: 200 });
+      await sleep(500);
+      await this.launchOne(i);
+    }
+  }
+
+  async launchOne(i) {
     const statusDir = this.statusDirs[i];
     const record = this.launch(SUPERVISE, ['-p', statusDir, '-f', this.serviceArgv(i).join(' ')], {
       cwd: this.dir,
@@ -65,7 +83,11 @@ class OursDeployment extends Deployment {
       });
     });
     this.returnedAt[i] = monoNow();
-    if (code !== 0) throw new Error(`${SUPERVISE} -p ${statusDir} exited ${code}: ${stderr.trim()}`);
+    if (code !== 0) {
+      const error = new Error(`${SUPERVISE} -p ${statusDir} exited ${code}: ${stderr.trim()}`);
+      error.distMissing = stderr.includes('ERR_MODULE_NOT_FOUND') && !existsSync(DIST_ENTRY);
+      throw error;
+    }
     this.daemonPids[i] = await waitFor(
       () => JSON.parse(readFileSync(join(statusDir, 'status.json'), 'utf8')).supervisePid,
       { what: `supervisePid in ${statusDir}/status.json`, timeoutMs: 2000 },
@@ -119,8 +141,11 @@ export const ours = {
   id: 'ours',
   label: 'supervise (this repo)',
   packages: [],
-  binaries: [SUPERVISE, join(repoDir, 'dist', 'supervise.mjs')],
+  binaries: [SUPERVISE],
+  files: [DIST_ENTRY],
   killCommand: "write 'k' to DIR/control",
+  // V8's memory reducer GCs about 8-10 s after start; memory is read after it.
+  settleMs: 15_000,
   version: () => {
     try {
       return `${execFileSync('git', ['-C', repoDir, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()}, Node ${process.version}`;
@@ -130,5 +155,3 @@ export const ours = {
   },
   deploy: (options) => new OursDeployment(options),
 };
-
-export const oursBinary = SUPERVISE;

@@ -68,6 +68,7 @@ function serviceDirPeer({ id, label, pkg, supervisor, killArgv, readPid, stopByG
     packages: [pkg],
     binaries: [supervisor, ...tools],
     killCommand: killArgv('DIR').join(' '),
+    settleMs: 1500,
     version: () => debianVersion(pkg),
     deploy: (options) => new ServiceDirDeployment(options, spec),
   };

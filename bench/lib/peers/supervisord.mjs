@@ -84,6 +84,8 @@ export const supervisord = {
   packages: ['supervisor'],
   binaries: [SUPERVISORD, SUPERVISORCTL],
   killCommand: 'supervisorctl signal KILL NAME',
+  // It spawns its programs a second after it starts, and calls them RUNNING a second later.
+  settleMs: 3000,
   version: () => debianVersion('supervisor'),
   deploy: (options) => new SupervisordDeployment(options),
 };
