@@ -23,8 +23,10 @@ export class SuperviseError extends Error {
 export function describeCause(error: unknown): string {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
-    const message = error.message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '');
-    return typeof code === 'string' ? `${code}: ${message}` : message;
+    if (typeof code !== 'string') return error.message;
+    // Node appends the syscall, and the path when there is one: "..., open '/x'", "..., write".
+    const message = error.message.replace(/^[A-Z]+: /, '').replace(/, \w+(?: '.*')?$/, '');
+    return `${code}: ${message}`;
   }
   return String(error);
 }
