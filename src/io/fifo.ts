@@ -1,13 +1,17 @@
 // The `control` and `ok` FIFOs (SPEC section 3).
 import { execFileSync } from 'node:child_process';
-import { closeSync, constants, lstatSync, openSync, unlinkSync } from 'node:fs';
+import { chmodSync, closeSync, constants, lstatSync, openSync, unlinkSync } from 'node:fs';
 import { Socket } from 'node:net';
 
 /** Makes sure `path` is a FIFO with mode 0600; anything else there is replaced. */
 export function ensureFifo(path: string): void {
   try {
     const stat = lstatSync(path);
-    if (stat.isFIFO()) return;
+    if (stat.isFIFO()) {
+      // One left by an older supervise or by hand may let anyone send commands.
+      if ((stat.mode & 0o777) !== 0o600) chmodSync(path, 0o600);
+      return;
+    }
     unlinkSync(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;

@@ -1,6 +1,6 @@
 // The `lock` file: flock(LOCK_EX|LOCK_NB) held for the daemon's whole life, so
 // `fuser lock` names the daemon and `flock -n lock true` fails while it runs.
-import { closeSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, fchmodSync, fstatSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { constants as fsConstants } from 'node:fs';
 import fsExt from 'fs-ext';
 import { EXIT_LOCK, SuperviseError, describeCause } from '../core/supervise-error.js';
@@ -13,6 +13,7 @@ export function acquireLock(path: string): number {
   } catch (error) {
     throw new SuperviseError(`supervise: unable to open ${path}: ${describeCause(error)}`, EXIT_LOCK, { cause: error });
   }
+  restrictMode(fd);
   try {
     fsExt.flockSync(fd, 'exnb');
   } catch (error) {
@@ -26,6 +27,15 @@ export function acquireLock(path: string): number {
     throw new SuperviseError(`supervise: unable to lock ${path}: ${describeCause(error)}`, EXIT_LOCK, { cause: error });
   }
   return fd;
+}
+
+/** SPEC section 3: lock is 0600, even when an older file was looser; not ours to change, it stays. */
+function restrictMode(fd: number): void {
+  try {
+    if ((fstatSync(fd).mode & 0o777) !== 0o600) fchmodSync(fd, 0o600);
+  } catch {
+    // Owned by someone else (EPERM): locking it is still right.
+  }
 }
 
 /**
