@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { GROUPS, METRIC_NAMES, ROWS, plan as makePlan } from './lib/metrics.mjs';
 import { PEERS, killAllDeploymentsSync, liveDeploymentCount } from './lib/peers/index.mjs';
-import { analyse, renderTable, writeResults } from './lib/report.mjs';
+import { analyse, renderNotes, renderTable, writeResults } from './lib/report.mjs';
 import { buildFixture, installMissingPeers, missingFiles } from './lib/setup.mjs';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
@@ -132,7 +132,7 @@ async function main() {
     'Cells: median (min–max); ×N is ours ÷ that peer (below 1: ours is lower).',
     '',
   ];
-  process.stdout.write(`${[...header, renderTable({ rows, peers, analysis })].join('\n')}\n`);
+  process.stdout.write(`${[...header, renderTable({ rows, peers, analysis }), '', renderNotes(plan)].join('\n')}\n`);
 
   const path = writeResults(join(benchDir, 'results'), startedAt, {
     startedAt: startedAt.toISOString(),

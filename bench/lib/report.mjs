@@ -97,6 +97,19 @@ export function renderTable({ rows, peers, analysis }) {
   return [...lines, ...(notes.length ? ['', ...notes] : [])].join('\n');
 }
 
+/** Printed under the table, so that a pasted table keeps its caveats. */
+export const NOTES = [
+  'daemontools, runit and s6 start the service through `./run` (`#!/bin/sh` + `exec stamp-service …`): one dash start-up is inside their start-up, restart and crash-loop figures. Ours and supervisord exec it directly.',
+  "Control latency includes starting each peer's tool (supervisorctl is Python); ours is a direct non-blocking write of `k` into `control`, no process started.",
+  'Idle is measured from {settleSeconds} s after start-up, summed over every thread; the "after start-up" rows cover those first {settleSeconds} s (V8 runs its memory reducer once, 8-10 s after a Node process starts).',
+  'Memory counts the supervisor processes only, summed and divided by the number of services.',
+  "Peers' own pacing shows: s6 2.11 waits 1 s after a death before restarting; supervisord restarts a program that died within startsecs (1 s) with a growing backoff and gives up (FATAL) after startretries (3).",
+];
+
+export function renderNotes(plan) {
+  return NOTES.map((note) => `- ${substitute(note, plan)}`).join('\n');
+}
+
 /** Writes the raw samples to bench/results/<timestamp>.json and returns the path. */
 export function writeResults(resultsDir, startedAt, document) {
   mkdirSync(resultsDir, { recursive: true });
