@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { GROUPS, METRIC_NAMES, ROWS, plan as makePlan } from './lib/metrics.mjs';
 import { PEERS, killAllDeploymentsSync, liveDeploymentCount } from './lib/peers/index.mjs';
 import { analyse, renderNotes, renderTable, writeResults } from './lib/report.mjs';
-import { buildFixture, installMissingPeers, missingFiles } from './lib/setup.mjs';
+import { buildFixture, installMissingPeers } from './lib/setup.mjs';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 
@@ -80,9 +80,7 @@ async function main() {
   const startedAt = new Date();
   const loadStart = loadavg()[0];
   const selectedPeers = PEERS.filter((peer) => options.peerIds.includes(peer.id));
-  const unavailable = options.install
-    ? installMissingPeers(selectedPeers, log)
-    : new Map(selectedPeers.filter((peer) => missingFiles(peer).length > 0).map((peer) => [peer.id, `${missingFiles(peer).join(', ')} missing (--no-install)`]));
+  const unavailable = installMissingPeers(selectedPeers, log, { install: options.install });
   for (const [id, why] of unavailable) log(`${id} left out: ${why}`);
   const peers = selectedPeers.filter((peer) => !unavailable.has(peer.id));
   if (peers.length === 0) {

@@ -24,18 +24,20 @@ export function missingFiles(peer) {
 }
 
 /**
- * Installs the Debian packages of the peers whose binaries are missing.
+ * Installs (unless told not to) the Debian packages of the peers whose
+ * binaries are missing.
  * Binaries are checked by absolute path, not `command -v`: Debian's
  * daemontools installs a `supervise` of its own, and a PATH lookup could find
- * either one. Returns the ids of the peers that remain unavailable, with why.
+ * either one. Returns a Map from the id of each peer still unavailable to why.
  */
-export function installMissingPeers(peers, log) {
+export function installMissingPeers(peers, log, { install }) {
   const missing = peers.filter((peer) => missingFiles(peer).length > 0);
   const packages = [...new Set(missing.flatMap((peer) => peer.packages))];
-  if (packages.length > 0) {
+  if (install && packages.length > 0) {
     log(`installing from Debian: ${packages.join(' ')}`);
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     const aptGet = (args) => spawnSync('apt-get', args, { env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    const installArgs = ['install', '-y', '-qq', '--no-install-recommends', ...packages];
     let listsPresent = false;
     try {
       listsPresent = readdirSync('/var/lib/apt/lists').some((name) => name.endsWith('_Packages'));
@@ -43,7 +45,12 @@ export function installMissingPeers(peers, log) {
       // no lists directory: update first
     }
     if (!listsPresent) aptGet(['update', '-qq']);
-    const result = aptGet(['install', '-y', '-qq', '--no-install-recommends', ...packages]);
+    let result = aptGet(installArgs);
+    if (result.status !== 0 && listsPresent) {
+      // Stale package lists name files the mirror no longer has: update once and retry.
+      aptGet(['update', '-qq']);
+      result = aptGet(installArgs);
+    }
     if (result.status !== 0) log(`apt-get install failed (exit ${result.status}): ${(result.stderr || result.error?.message || '').trim().split('\n').pop()}`);
   }
   const unavailable = new Map();
