@@ -5,11 +5,11 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, readlinkSync, writeFile
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeTempDir } from '../helpers/temp-dir.js';
+import { waitForLog } from '../helpers/wait-for-log.js';
 import {
   FIXTURES,
   REPO_ROOT,
   isAlive,
-  readLog,
   readStatus,
   readStatusJson,
   runCommand,
@@ -81,7 +81,7 @@ describe('awkward but valid paths', () => {
   it('supervises in a status directory whose name has spaces and non-ASCII letters', async () => {
     const dir = join(makeTempDir(), 'status', 'my svc ünï 服务');
     const { servicePid, daemonPid } = await startSupervised([join(FIXTURES, 'forever.sh')], { dir });
-    expect(readLog(dir)).toContain('service my svc ünï 服务 started, pid');
+    await waitForLog(dir, 'service my svc ünï 服务 started, pid');
     const od = await runCommand('od', ['-An', '-j16', '-N4', '-tu4', join(dir, 'status')]);
     expect(Number(od.stdout.trim())).toBe(servicePid);
     expect(readStatusJson(dir).module).toBe('my svc ünï 服务');

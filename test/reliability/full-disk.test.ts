@@ -6,6 +6,7 @@ import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, un
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { waitForLog } from '../helpers/wait-for-log.js';
 import { waitFor } from '../helpers/wait-for.js';
 import {
   FIXTURES,
@@ -115,11 +116,11 @@ describe('full disk', () => {
     await waitFor(() => readStatus(dir).pid === fresh || undefined, { what: `status naming ${fresh} once space returned` });
     expect(readStatus(dir).alarmsOn).toBe(false);
     expect(readStatusJson(dir).pid).toBe(fresh);
+    await waitForLog(dir, `service svc started, pid ${fresh}`);
     expect(readLog(dir)).toMatch(/\[NOTICE\] .* \d+ log lines lost: unable to write .*supervise\.log: ENOSPC: no space left on device/);
-    expect(readLog(dir)).toContain(`service svc started, pid ${fresh}`);
     // The WARNING file resumes too, with the lost status-write warning counted, at its next line.
     await runCommand('rm', [join(dir, 'ok')]);
-    await waitFor(() => readLog(dir, 'supervise.log.wf').includes('ok was removed; re-created it') || undefined, { what: 'a WARNING after space returned' });
+    await waitForLog(dir, 'ok was removed; re-created it', 'supervise.log.wf');
     // The status-write WARNING went into the slack of supervise.log.wf's last page, or was counted as lost.
     expect(readLog(dir, 'supervise.log.wf')).toMatch(
       /\[WARNING\] .* (unable to write .*\/status: ENOSPC: no space left on device$|\d+ log lines? lost: unable to write .*supervise\.log\.wf: ENOSPC)/m,
@@ -144,8 +145,8 @@ describe('full disk', () => {
     expect((await runCommand('prlimit', ['--pid', String(daemonPid), '--fsize=unlimited:unlimited'])).code).toBe(0);
     const fresh = await restartService(daemonPid, dir, next);
     await waitFor(() => readStatusJson(dir).pid === fresh || undefined, { what: `status.json naming ${fresh}` });
+    await waitForLog(dir, `service svc started, pid ${fresh}`);
     expect(readLog(dir)).toMatch(/\[NOTICE\] .* \d+ log lines lost: unable to write .*supervise\.log: EFBIG: file too large/);
-    expect(readLog(dir)).toContain(`service svc started, pid ${fresh}`);
     expect(isAlive(await waitForServicePid(dir, next))).toBe(true);
   });
 });

@@ -2,24 +2,29 @@
 // (SPEC section 9). The next supervise on that directory must find it, stop
 // it and only then start a fresh one, so two copies never run; and a pid that
 // now belongs to an unrelated process must be left alone.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { encodeStatus, timestampOf } from '../../src/codec/status-codec.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
+import { waitForLog } from '../helpers/wait-for-log.js';
 import { waitFor } from '../helpers/wait-for.js';
 import {
   FIXTURES,
+  SUPERVISE_BIN,
   isAlive,
+  killDaemonAfterTest,
   readLog,
   readStatus,
-  runSupervise,
+  runCommand,
   startSupervised,
   waitForDaemonExit,
+  type CommandResult,
 } from '../helpers/supervise-process.js';
 
-const CLOCK_TICKS = 100;
+/** sysconf(_SC_CLK_TCK): /proc/PID/stat counts start times in these. */
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
 
 /** Unix ms at which `pid` started, from /proc/PID/stat starttime and /proc/stat btime. */
 function processStartMs(pid: number): number {
@@ -37,6 +42,12 @@ function cmdlineOf(pid: number): string[] {
 function statusLabelMs(dir: string): number {
   const status = readStatus(dir);
   return status.seconds * 1000 + status.nanoseconds / 1e6;
+}
+
+/** Runs supervise on `dir` (an absolute path), killing what it leaves running after the test. */
+function superviseOn(dir: string, args: string[]): Promise<CommandResult> {
+  killDaemonAfterTest(dir);
+  return runCommand(SUPERVISE_BIN, args);
 }
 
 /** Kills `pid` after the test if it still runs: a failed test must not leak the orphan. */
@@ -80,7 +91,7 @@ describe('a service left running by a supervise killed with SIGKILL', () => {
     const { dir, orphan } = await orphanService(command);
     expect(cmdlineOf(orphan)).toEqual(command);
 
-    const second = await runSupervise(['-u', dir, ...command], { statusDir: dir });
+    const second = await superviseOn(dir, ['-u', dir, ...command]);
     expect(second.code, second.stderr).toBe(0);
     // No waiting: the old service is gone by the time supervise returns.
     expect(isAlive(orphan)).toBe(false);
@@ -90,10 +101,12 @@ describe('a service left running by a supervise killed with SIGKILL', () => {
 
     await waitFor(() => readFileSync(life, 'utf8').includes(`start ${fresh}`) || undefined, { what: 'the fresh copy to record its start' });
     expect(readFileSync(life, 'utf8').trim().split('\n')).toEqual([`start ${orphan}`, `stop ${orphan}`, `start ${fresh}`]);
-    expect(readLog(dir, 'supervise.log.wf')).toMatch(
+    await waitForLog(
+      dir,
       new RegExp(`\\[WARNING\\] .* service svc pid ${orphan}, started by a previous supervise, still runs .*stopping it`),
+      'supervise.log.wf',
     );
-    const log = readLog(dir);
+    const log = await waitForLog(dir, `service svc started, pid ${fresh}`);
     const gone = log.indexOf(`old service svc pid ${orphan} gone after TERM`);
     expect(gone).toBeGreaterThan(-1);
     expect(log.indexOf(`service svc started, pid ${fresh}`)).toBeGreaterThan(gone);
@@ -107,13 +120,13 @@ describe('a service left running by a supervise killed with SIGKILL', () => {
     expect(cmdlineOf(orphan)).toEqual(['sleep', 'infinity']);
 
     const startedAt = Date.now();
-    const second = await runSupervise(['-u', dir, ...command], { statusDir: dir });
+    const second = await superviseOn(dir, ['-u', dir, ...command]);
     const tookMs = Date.now() - startedAt;
     expect(second.code, second.stderr).toBe(0);
     expect(isAlive(orphan)).toBe(false);
     expect(tookMs).toBeGreaterThanOrEqual(5000);
-    expect(readLog(dir, 'supervise.log.wf')).toContain(`old service svc pid ${orphan} still running 5 s after TERM, sending KILL`);
-    expect(readLog(dir)).toContain(`old service svc pid ${orphan} gone after KILL`);
+    await waitForLog(dir, `old service svc pid ${orphan} still running 5 s after TERM, sending KILL`, 'supervise.log.wf');
+    await waitForLog(dir, `old service svc pid ${orphan} gone after KILL`);
     expect(isAlive(readStatus(dir).pid)).toBe(true);
   });
 
@@ -123,10 +136,10 @@ describe('a service left running by a supervise killed with SIGKILL', () => {
     const command = [join(FIXTURES, 'ignore-term.sh')];
     const { dir, orphan } = await orphanService(command, ['-F', conf]);
 
-    const second = await runSupervise(['-F', conf, '-u', dir, ...command], { statusDir: dir });
+    const second = await superviseOn(dir, ['-F', conf, '-u', dir, ...command]);
     expect(second.code, second.stderr).toBe(0);
     expect(isAlive(orphan)).toBe(false);
-    expect(readLog(dir, 'supervise.log.wf')).toContain(`old service svc pid ${orphan} still running 1 s after TERM, sending KILL`);
+    await waitForLog(dir, `old service svc pid ${orphan} still running 1 s after TERM, sending KILL`, 'supervise.log.wf');
   });
 });
 
@@ -136,10 +149,10 @@ describe('a pid in status that now belongs to an unrelated process', () => {
     const dir = join(makeTempDir(), 'status', 'svc');
     writeStatusNaming(dir, unrelated, processStartMs(unrelated));
 
-    const result = await runSupervise(['-u', dir, join(FIXTURES, 'forever.sh')], { statusDir: dir });
+    const result = await superviseOn(dir, ['-u', dir, join(FIXTURES, 'forever.sh')]);
     expect(result.code, result.stderr).toBe(0);
     expect(isAlive(unrelated)).toBe(true);
-    expect(readLog(dir)).toContain(`status names pid ${unrelated} from a previous supervise, left alone: it runs ["sleep","1000"], not the command`);
+    await waitForLog(dir, `status names pid ${unrelated} from a previous supervise, left alone: it runs ["sleep","1000"], not the command`);
     expect(readLog(dir, 'supervise.log.wf')).not.toContain(String(unrelated));
     expect(readStatus(dir).pid).not.toBe(unrelated);
   });
@@ -149,10 +162,10 @@ describe('a pid in status that now belongs to an unrelated process', () => {
     const dir = join(makeTempDir(), 'status', 'svc');
     writeStatusNaming(dir, unrelated, processStartMs(unrelated) - 3_600_000);
 
-    const result = await runSupervise(['-u', dir, 'sleep', '1001'], { statusDir: dir });
+    const result = await superviseOn(dir, ['-u', dir, 'sleep', '1001']);
     expect(result.code, result.stderr).toBe(0);
     expect(isAlive(unrelated)).toBe(true);
-    expect(readLog(dir)).toMatch(new RegExp(`status names pid ${unrelated} from a previous supervise, left alone: it started 3600\\.\\d s away`));
+    await waitForLog(dir, new RegExp(`status names pid ${unrelated} from a previous supervise, left alone: it started 3600\\.\\d s away`));
     expect(readStatus(dir).pid).not.toBe(unrelated);
   });
 
@@ -163,8 +176,8 @@ describe('a pid in status that now belongs to an unrelated process', () => {
     const dir = join(makeTempDir(), 'status', 'svc');
     writeStatusNaming(dir, pid, Date.now());
 
-    const result = await runSupervise(['-u', dir, join(FIXTURES, 'forever.sh')], { statusDir: dir });
+    const result = await superviseOn(dir, ['-u', dir, join(FIXTURES, 'forever.sh')]);
     expect(result.code, result.stderr).toBe(0);
-    expect(readLog(dir)).toContain(`status names pid ${pid} from a previous supervise; it no longer runs`);
+    await waitForLog(dir, `status names pid ${pid} from a previous supervise; it no longer runs`);
   });
 });
