@@ -11,7 +11,7 @@
 // door (which a watch on the directory would report) costs nothing.
 import { closeSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeCause } from '../core/supervise-error.js';
+import { SuperviseError, describeCause } from '../core/supervise-error.js';
 import { planStatusDirRepairs, type StatusDirRepair } from '../core/status-dir-repair.js';
 import { ensureFifo, holdOkFifo, openControlFifo, type ControlReader } from '../io/fifo.js';
 import { acquireLock } from '../io/lock-file.js';
@@ -22,6 +22,22 @@ import type { SupervisorLogger } from '../supervisor.js';
 const SETTLE_MS = 100;
 
 type WatchedEntry = 'lock' | 'control' | 'ok' | 'status';
+
+/** For `unable to <verb> <path>: <reason>` when a repair fails. */
+const REPAIR_VERBS: Record<StatusDirRepair, string> = {
+  'create-dir': 'create',
+  relock: 'lock',
+  'recreate-control': 'create',
+  'recreate-ok': 'create',
+  'rewrite-status': 'write',
+};
+const REPAIR_TARGETS: Record<StatusDirRepair, string> = {
+  'create-dir': '.',
+  relock: 'lock',
+  'recreate-control': 'control',
+  'recreate-ok': 'ok',
+  'rewrite-status': 'status',
+};
 
 export interface StatusDirKeeperOptions {
   dir: string;
@@ -73,7 +89,9 @@ export class StatusDirKeeper {
       try {
         this.carryOut(repair);
       } catch (error) {
-        failures.push(`unable to ${repair} in ${this.dir}: ${describeCause(error)}`);
+        // acquireLock's own message already reads `supervise: unable to lock PATH: held by supervise pid N`.
+        if (error instanceof SuperviseError) failures.push(error.message.replace(/^supervise: /, ''));
+        else failures.push(`unable to ${REPAIR_VERBS[repair]} ${join(this.dir, REPAIR_TARGETS[repair])}: ${describeCause(error)}`);
       }
     }
     // Logged last: with the directory gone the log files come back only now.
