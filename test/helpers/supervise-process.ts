@@ -2,7 +2,7 @@
 // every daemon and service a test started is gone when the test finishes.
 import { spawn } from 'node:child_process';
 import { closeSync, constants, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { onTestFinished } from 'vitest';
 import { decodeStatus, type Status } from '../../src/codec/status-codec.js';
@@ -50,7 +50,7 @@ export async function runSupervise(
   args: readonly string[],
   options: { cwd?: string; env?: NodeJS.ProcessEnv; statusDir?: string } = {},
 ): Promise<CommandResult> {
-  if (options.statusDir) killDaemonAfterTest(join(options.cwd ?? process.cwd(), options.statusDir));
+  if (options.statusDir) killDaemonAfterTest(resolvePath(options.cwd ?? process.cwd(), options.statusDir));
   return runCommand(SUPERVISE_BIN, args, { cwd: options.cwd, env: options.env });
 }
 
