@@ -94,6 +94,8 @@ async function main() {
   root = mkdtempSync('/tmp/supervise-bench-');
   const samples = {};
   const errors = {};
+  /** Data beside the samples, for the JSON: per-second idle counters. */
+  const extras = {};
   let deployments = 0;
   const ctx = {
     peers,
@@ -105,6 +107,7 @@ async function main() {
     newDeployment: (peer, purpose, services) =>
       peer.deploy({ peer, dir: join(root, `${peer.id}-${purpose}-${++deployments}`), fixture, services }),
     record: (rowId, peerId, value) => ((samples[rowId] ??= {})[peerId] ??= []).push(value),
+    attach: (key, peerId, value) => ((extras[key] ??= {})[peerId] = value),
     fail: (rowIds, peerId, error) => {
       const message = error instanceof Error ? error.message : String(error);
       log(`${peerId}: ${rowIds.join(', ')}: ${message}`);
@@ -130,7 +133,7 @@ async function main() {
     'Cells: median (min–max); ×N is ours ÷ that peer (below 1: ours is lower).',
     '',
   ];
-  process.stdout.write(`${[...header, renderTable({ rows, peers, analysis }), '', renderNotes(plan)].join('\n')}\n`);
+  process.stdout.write(`${[...header, renderTable({ rows, peers, analysis }), '', renderNotes(plan, extras)].join('\n')}\n`);
 
   const path = writeResults(join(benchDir, 'results'), startedAt, {
     startedAt: startedAt.toISOString(),
@@ -155,6 +158,7 @@ async function main() {
       errors: errors[row.id] ?? {},
     })),
     goals: analysis.goals,
+    ...extras,
   });
   log(`raw samples: ${path}`);
   return Object.keys(errors).length > 0 ? 2 : 0;

@@ -270,19 +270,33 @@ function readCounters(deployment) {
 }
 
 /**
+ * Appends counters once a second, up to `toSecond` after `since`; the
+ * series goes into the JSON, to tell when a supervisor woke.
+ */
+async function sampleCounters(deployment, since, toSecond, series) {
+  for (let second = series.at(-1).second + 1; second <= toSecond; second++) {
+    await sleep(since + second * 1000 - Date.now());
+    series.push({ second, ...readCounters(deployment) });
+  }
+}
+
+/**
  * One peer's timeline in the idle group: counters at start-up, after the
  * settling time, and after the idle window, then memory with one service.
  */
 async function followIdle(ctx, deployment, { idle, memory }) {
   const peerId = deployment.peer.id;
+  const since = Date.now();
   const atStart = readCounters(deployment);
-  await sleep(ctx.plan.settleSeconds * 1000);
+  const series = [{ second: 0, ...atStart }];
+  await sampleCounters(deployment, since, ctx.plan.settleSeconds, series);
   if (idle) {
-    const settled = readCounters(deployment);
+    const settled = series.at(-1);
     ctx.record('tail-ticks', peerId, settled.ticks - atStart.ticks);
     ctx.record('tail-switches', peerId, settled.switches - atStart.switches);
-    await sleep(ctx.plan.idleSeconds * 1000);
-    const after = readCounters(deployment);
+    await sampleCounters(deployment, since, ctx.plan.settleSeconds + ctx.plan.idleSeconds, series);
+    const after = series.at(-1);
+    ctx.attach('idleSeries', peerId, series);
     if (after.starts !== settled.starts) throw new Error('the service restarted during the idle window');
     ctx.record('idle-ticks', peerId, after.ticks - settled.ticks);
     ctx.record('idle-switches', peerId, after.switches - settled.switches);

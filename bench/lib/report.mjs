@@ -106,8 +106,19 @@ export const NOTES = [
   "Peers' own pacing shows: s6 2.11 waits 1 s after a death before restarting; supervisord restarts a program that died within startsecs (1 s) with a growing backoff and gives up (FATAL) after startretries (3).",
 ];
 
-export function renderNotes(plan) {
-  return NOTES.map((note) => `- ${substitute(note, plan)}`).join('\n');
+/** The seconds after start-up, inside the idle window, in which ours was seen to wake (from the per-second series). */
+function oursIdleWakeups(extras, plan) {
+  const series = extras.idleSeries?.ours ?? [];
+  return series.filter((sample, i) => i > 0 && sample.second > plan.settleSeconds && sample.switches > series[i - 1].switches).map((sample) => sample.second);
+}
+
+export function renderNotes(plan, extras) {
+  const notes = NOTES.map((note) => substitute(note, plan));
+  const wakeups = oursIdleWakeups(extras, plan);
+  if (wakeups.length > 0) {
+    notes.push(`Ours woke in the idle window ${wakeups.map((second) => `+${second} s`).join(', ')} after start-up (per-second counters: idleSeries in the JSON).`);
+  }
+  return notes.map((note) => `- ${note}`).join('\n');
 }
 
 /** Writes the raw samples to bench/results/<timestamp>.json and returns the path. */

@@ -85,7 +85,7 @@ export class Deployment {
       try {
         await waitFor(everyoneDead, { what: `${this.peer.id} to stop`, timeoutMs: STOP_TIMEOUT_MS, intervalMs: 10 });
       } catch {
-        this.notes.push(`did not stop within ${STOP_TIMEOUT_MS} ms of its stop command; killed`);
+        this.notes.push(`did not stop within ${STOP_TIMEOUT_MS} ms of its stop command; killed. ${this.describeStuck()}`);
         this.killSync();
         await waitFor(everyoneDead, { what: `${this.peer.id} to die of SIGKILL`, timeoutMs: 2000, intervalMs: 10 });
       }
@@ -94,6 +94,12 @@ export class Deployment {
     } finally {
       live.delete(this);
     }
+  }
+
+  /** What is still alive, for the note of a stop that timed out. */
+  describeStuck() {
+    const alive = [...this.supervisorPids(), ...this.servicePidsEverStarted()].filter((pid) => !isDead(pid));
+    return `Still alive: ${alive.map((pid) => `${pid} (${cmdlineOf(pid).slice(0, 80)})`).join(', ') || 'none'}.`;
   }
 
   /** SIGKILL for every process of this deployment; synchronous, for teardown on abort. */

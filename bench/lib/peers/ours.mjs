@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, constants, existsSync, openSync, readFileSync, readdirSync, readlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { monoNow, sleep, waitFor } from '../procs.mjs';
+import { isDead, monoNow, sleep, waitFor } from '../procs.mjs';
 import { Deployment } from './deployment.mjs';
 
 const repoDir = dirname(dirname(dirname(dirname(fileURLToPath(import.meta.url)))));
@@ -113,6 +113,19 @@ class OursDeployment extends Deployment {
     } catch {
       return false;
     }
+  }
+
+  describeStuck() {
+    const stuck = this.statusDirs.filter((_, i) => this.daemonPids[i] && !isDead(this.daemonPids[i]));
+    const tails = stuck.map((statusDir) => {
+      try {
+        const lines = readFileSync(join(statusDir, 'supervise.log'), 'utf8').trimEnd().split('\n');
+        return `${statusDir}/supervise.log ends: ${lines.slice(-4).join(' | ')}`;
+      } catch (error) {
+        return `${statusDir}/supervise.log: ${error.message}`;
+      }
+    });
+    return `${super.describeStuck()} ${tails.join('; ')}`;
   }
 
   servicePid(i) {
