@@ -18,12 +18,13 @@ import { moduleNameOf } from '../core/module-name.js';
 import { EXIT_COMMAND, EXIT_LOCK, describeCause } from '../core/supervise-error.js';
 import type { MachineConfig, SupervisorState } from '../core/supervisor-machine.js';
 import { markCloseOnExec } from '../io/close-on-exec.js';
+import { restoreExtraCaCerts } from '../io/extra-ca-certs.js';
 import type { HandoffResult } from '../io/daemon-handoff.js';
 import { ensureFifo, holdOkFifo } from '../io/fifo.js';
 import { runRestartHook } from '../io/restart-hook.js';
 import { signalService, startService } from '../io/service-process.js';
 import { writeStatusFiles } from '../io/status-file.js';
-import { createSuperviseLogger, type SuperviseLogger } from '../log/create-logger.js';
+import { DeferredLogger, type LevelLogger } from '../log/deferred-logger.js';
 import { Supervisor } from '../supervisor.js';
 import { reclaimOrphanService } from './reclaim-orphan-service.js';
 import { StatusDirKeeper } from './status-dir-keeper.js';
@@ -56,7 +57,7 @@ function toMachineConfig(config: ModuleConfig, options: SuperviseOptions): Machi
   };
 }
 
-function logConfig(logger: SuperviseLogger, loaded: { warnings: string[]; loaded: string[] }, path: string): void {
+function logConfig(logger: LevelLogger, loaded: { warnings: string[]; loaded: string[] }, path: string): void {
   for (const warning of loaded.warnings) logger.warning(warning);
   logger.notice(`config ${path}: ${loaded.loaded.join(', ')}`);
 }
@@ -103,6 +104,18 @@ function readStderrTailSafely(path: string): string[] {
   }
 }
 
+/** Loads winston and points the deferred logger at supervise.log and supervise.log.wf. */
+async function attachLogFiles(logger: DeferredLogger, dir: string, firstStartDone: Promise<void>): Promise<void> {
+  await firstStartDone;
+  try {
+    const { createSuperviseLogger } = await import('../log/create-logger.js');
+    // Fails while the status directory is missing; the logger retries at its next line.
+    logger.attach((now) => createSuperviseLogger({ dir, now }));
+  } catch {
+    // Only a broken installation gets here: supervision goes on without log files.
+  }
+}
+
 export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors): void {
   const { options, executable } = payload;
   const dir = resolve(options.statusDir);
@@ -114,10 +127,12 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
     stderr: join(dir, '__stderr'),
   };
 
+  restoreExtraCaCerts();
   for (const fd of [descriptors.lockFd, ...descriptors.inherited]) markCloseOnExec(fd);
   process.on('SIGHUP', () => {});
 
-  const logger = createSuperviseLogger({ dir });
+  // winston loads after the first start (see attachLogFiles), off the start-up path.
+  const logger = new DeferredLogger();
   logger.notice(`supervise ${name} started, pid ${process.pid}, command ${JSON.stringify(options.command)}`);
   const loaded = loadConfig(options.configPath, name);
   let config = loaded.config;
@@ -186,8 +201,11 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
         // Reported once status holds the pid: the machine writes it right after this returns.
         const firstReport = report;
         report = null;
-        setImmediate(() => firstReport({ ok: true, pid }));
+        // winston loads now, after the service runs; the caller returns once the log holds its lines.
+        markFirstStartDone();
+        void logFilesAttached.then(() => firstReport({ ok: true, pid }));
       }
+      markFirstStartDone();
       return pid;
     },
     signalService,
@@ -240,13 +258,14 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
    * by itself after 30 s.
    */
   function shutdown(code: number): void {
+    markFirstStartDone();
     if (keeper) {
       keeper.close();
     } else {
       ok.close();
       closeSync(descriptors.lockFd);
     }
-    void Promise.allSettled([...pendingAlarms]).then(() => {
+    void Promise.allSettled([...pendingAlarms, logFilesAttached]).then(() => {
       logger.close();
       process.exit(code);
     });
@@ -271,6 +290,10 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
     }
     supervisor.dispatch({ kind: 'boot', at: Date.now() });
   }
+
+  let markFirstStartDone = () => {};
+  const firstStartDone = new Promise<void>((resolve) => (markFirstStartDone = resolve));
+  const logFilesAttached = attachLogFiles(logger, dir, firstStartDone);
 
   // A service left running by a supervise killed with SIGKILL is stopped
   // before the first start, so two copies never run; control is read only
