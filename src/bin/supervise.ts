@@ -1,14 +1,16 @@
 // supervise: checks everything it can in the caller's terminal (arguments,
 // status directory, lock, executable), then hands the locked descriptor to a
 // daemon in its own session and returns once the service runs (SPEC 1-2).
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseSuperviseArgs } from '../cli/supervise-options.js';
-import { EXIT_LOCK, EXIT_USAGE, SuperviseError, describeCause } from '../core/supervise-error.js';
+import { guessDaemonRun } from '../cli/pre-scan.js';
+import type { SuperviseOptions } from '../cli/supervise-options.js';
+import { EXIT_LOCK, EXIT_STATUS_DIR, EXIT_USAGE, SuperviseError, describeCause } from '../core/supervise-error.js';
 import { readLogMaxBytes } from '../log/log-max-bytes.js';
 import type { DaemonPayload } from '../daemon/run-daemon.js';
-import { launchDaemon } from '../io/daemon-handoff.js';
+import { spawnDaemon, type DaemonLaunch, type HandoffResult } from '../io/daemon-handoff.js';
+import { ensureFifos } from '../io/fifo.js';
 import { acquireLock } from '../io/lock-file.js';
 import { resolveExecutable } from '../io/resolve-executable.js';
 import { prepareStatusDir } from '../io/status-dir.js';
@@ -24,7 +26,95 @@ function checkLogFilesWritable(dir: string): void {
   }
 }
 
+/** A daemon launched before yargs had looked at the arguments, with what it holds. */
+interface EarlyDaemon {
+  statusDir: string;
+  launch: DaemonLaunch;
+  lockFd: number;
+  fifos: Promise<void>;
+  /** Dismisses the daemon and removes what the early start created. */
+  abandon(): void;
+}
+
+const DAEMON_SCRIPT = fileURLToPath(new URL('./supervise-daemon.mjs', import.meta.url));
+
+/**
+ * Node takes tens of milliseconds to boot, and yargs tens more to load: for
+ * an ordinary run, take the lock and launch the daemon first, so its Node
+ * boots on the other core while yargs checks the arguments here. Anything
+ * unusual, or any error, returns null and the ordinary path below reports it
+ * exactly as it would have.
+ */
+function startDaemonEarly(argv: readonly string[]): EarlyDaemon | null {
+  const guess = guessDaemonRun(argv);
+  if (!guess) return null;
+  let created: string | undefined;
+  let lockFd: number | null = null;
+  const lockPath = join(guess.statusDir, 'lock');
+  try {
+    readLogMaxBytes();
+    resolveExecutable(guess.command[0], process.env.PATH, process.cwd());
+    const lockExisted = existsSync(lockPath);
+    created = prepareStatusDir(guess.statusDir);
+    lockFd = acquireLock(lockPath);
+    checkLogFilesWritable(guess.statusDir);
+    const launch = spawnDaemon(DAEMON_SCRIPT, argv, lockFd);
+    const fifos = ensureFifos([join(guess.statusDir, 'control'), join(guess.statusDir, 'ok')]);
+    fifos.catch(() => {});
+    const heldFd = lockFd;
+    return {
+      statusDir: guess.statusDir,
+      launch,
+      lockFd,
+      fifos,
+      abandon() {
+        launch.dismiss();
+        closeSync(heldFd);
+        if (created !== undefined) rmSync(created, { recursive: true, force: true });
+        else if (!lockExisted) rmSync(lockPath, { force: true });
+      },
+    };
+  } catch {
+    if (lockFd !== null) closeSync(lockFd);
+    if (created !== undefined) rmSync(created, { recursive: true, force: true });
+    return null;
+  }
+}
+
 async function main(argv: readonly string[]): Promise<number> {
+  const early = startDaemonEarly(argv);
+  let payload: DaemonPayload;
+  let options: SuperviseOptions;
+  try {
+    const { parseSuperviseArgs } = await import('../cli/supervise-options.js');
+    const parsed = parseSuperviseArgs(argv);
+    if (parsed.kind === 'print') {
+      early?.abandon();
+      process.stdout.write(`${parsed.text}\n`);
+      return 0;
+    }
+    options = parsed.options;
+    payload = { options, executable: resolveExecutable(options.command[0], process.env.PATH, process.cwd()) };
+    if (early && (early.statusDir !== options.statusDir || options.foreground)) throw new Error('the early guess was wrong');
+  } catch (error) {
+    early?.abandon();
+    if (error instanceof SuperviseError) throw error;
+    if (!early) throw error;
+    return mainInOrder(argv);
+  }
+  if (!early) return mainInOrder(argv);
+  try {
+    await early.fifos;
+  } catch (error) {
+    early.abandon();
+    throw new SuperviseError(`supervise: unable to create the FIFOs in ${options.statusDir}: ${describeCause(error)}`, EXIT_STATUS_DIR);
+  }
+  return reportResult(await early.launch.send(payload));
+}
+
+/** The ordinary path: check everything, then lock, then launch. */
+async function mainInOrder(argv: readonly string[]): Promise<number> {
+  const { parseSuperviseArgs } = await import('../cli/supervise-options.js');
   const parsed = parseSuperviseArgs(argv);
   if (parsed.kind === 'print') {
     process.stdout.write(`${parsed.text}\n`);
@@ -47,8 +137,10 @@ async function main(argv: readonly string[]): Promise<number> {
     runDaemon(payload, { lockFd, report: null, inherited: [] });
     return -1;
   }
-  const daemonScript = fileURLToPath(new URL('./supervise-daemon.mjs', import.meta.url));
-  const result = await launchDaemon(daemonScript, argv, lockFd, payload);
+  return reportResult(await spawnDaemon(DAEMON_SCRIPT, argv, lockFd).send(payload));
+}
+
+function reportResult(result: HandoffResult): number {
   if (!result.ok) {
     process.stderr.write(`${result.message}\n`);
     return result.exitCode;

@@ -2,6 +2,7 @@
 // No fs, no spawn: checking paths is the job of the entry point.
 import yargs from 'yargs';
 import { EXIT_USAGE, SuperviseError } from '../core/supervise-error.js';
+import { splitAtVerbatimCommand } from './pre-scan.js';
 import { CommandSyntaxError, splitCommand } from './split-command.js';
 
 export const VERSION = '0.1.0';
@@ -24,24 +25,6 @@ const USAGE = `Usage:
   supervise -p STATUS_DIR -f "COMMAND STRING" [-F CONF_PATH] [-r RESTART_SH] [-t TIME_LIMIT] [--foreground]
   supervise [-F CONF_PATH] [-r RESTART_SH] [-t TIME_LIMIT] [--foreground] -u STATUS_DIR COMMAND [ARG...]
   supervise -v | -h`;
-
-/**
- * `-u DIR` ends supervise's own options: everything after DIR is the command,
- * taken verbatim even when it looks like an option (`-u status/x app -c conf`).
- * yargs' halt-at-non-option would still read `-c` here, so split first.
- */
-function splitAtVerbatimCommand(argv: readonly string[]): { own: string[]; verbatim: string[] | null } {
-  for (let index = 0; index < argv.length; index += 1) {
-    const arg = argv[index];
-    if (arg === '--') break;
-    if (arg === '-u' || arg === '--u') {
-      return { own: argv.slice(0, index + 2), verbatim: argv.slice(index + 2) };
-    }
-    // Options that take a value: skip the value so it is never mistaken for -u.
-    if (/^-[pfFrt]$/.test(arg)) index += 1;
-  }
-  return { own: [...argv], verbatim: null };
-}
 
 function usageError(message: string): SuperviseError {
   return new SuperviseError(`supervise: ${message}`, EXIT_USAGE);

@@ -4,6 +4,7 @@
 // errors found by the daemon still reach the caller's terminal.
 import { spawn } from 'node:child_process';
 import { Socket } from 'node:net';
+import { parkExtraCaCerts } from './extra-ca-certs.js';
 
 export const LOCK_FD = 3;
 export const HANDOFF_FD = 4;
@@ -38,26 +39,49 @@ function readLine(socket: Socket): Promise<string | null> {
   });
 }
 
-/** Foreground side: starts the daemon in its own session with the locked descriptor as fd 3. */
-export async function launchDaemon(daemonScript: string, displayArgs: readonly string[], lockFd: number, payload: unknown): Promise<HandoffResult> {
-  const child = spawn(process.execPath, [daemonScript, ...displayArgs], {
+export interface DaemonLaunch {
+  /** Sends the options and waits for the daemon's one result line. */
+  send(payload: unknown): Promise<HandoffResult>;
+  /** Sends nothing: the daemon, still waiting for its options, exits without a trace. */
+  dismiss(): void;
+}
+
+/**
+ * Foreground side: starts the daemon in its own session with the locked
+ * descriptor as fd 3. It boots while the caller keeps checking its
+ * arguments, and does nothing until send() gives it the options.
+ */
+export function spawnDaemon(daemonScript: string, displayArgs: readonly string[], lockFd: number, nodeFlags: readonly string[] = []): DaemonLaunch {
+  const child = spawn(process.execPath, [...nodeFlags, daemonScript, ...displayArgs], {
     detached: true,
     stdio: ['ignore', 'ignore', 'ignore', lockFd, 'pipe'],
+    env: parkExtraCaCerts(process.env),
   });
   const socket = child.stdio[HANDOFF_FD] as Socket;
-  socket.write(`${JSON.stringify(payload)}\n`);
-  const line = await readLine(socket);
-  socket.destroy();
-  child.unref();
-  if (line === null) {
-    return { ok: false, exitCode: 111, message: 'supervise: the daemon exited before starting the service; see supervise.log.wf' };
-  }
-  return JSON.parse(line) as HandoffResult;
+  socket.on('error', () => {});
+  const finish = () => {
+    socket.destroy();
+    child.unref();
+  };
+  return {
+    async send(payload) {
+      socket.write(`${JSON.stringify(payload)}\n`);
+      const line = await readLine(socket);
+      finish();
+      if (line === null) {
+        return { ok: false, exitCode: 111, message: 'supervise: the daemon exited before starting the service; see supervise.log.wf' };
+      }
+      return JSON.parse(line) as HandoffResult;
+    },
+    dismiss: finish,
+  };
 }
 
 /** Daemon side: the socket to the foreground supervise. */
 export function openHandoff(): { receive(): Promise<unknown>; report(result: HandoffResult): void } {
   const socket = new Socket({ fd: HANDOFF_FD, readable: true, writable: true });
+  // The foreground supervise may be gone (killed, or it dismissed us); nothing to tell it then.
+  socket.on('error', () => {});
   return {
     async receive() {
       const line = await readLine(socket);

@@ -1,23 +1,44 @@
 // The `control` and `ok` FIFOs (SPEC section 3).
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { chmodSync, closeSync, constants, lstatSync, openSync, unlinkSync } from 'node:fs';
 import { Socket } from 'node:net';
 
-/** Makes sure `path` is a FIFO with mode 0600; anything else there is replaced. */
-export function ensureFifo(path: string): void {
+/**
+ * Whether `path` must be created: false for a FIFO already there (its mode
+ * tightened to 0600), true after removing anything else or finding nothing.
+ */
+function clearForFifo(path: string): boolean {
   try {
     const stat = lstatSync(path);
     if (stat.isFIFO()) {
       // One left by an older supervise or by hand may let anyone send commands.
       if ((stat.mode & 0o777) !== 0o600) chmodSync(path, 0o600);
-      return;
+      return false;
     }
     unlinkSync(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  // Node has no mkfifo(3); the coreutils command is the portable way, given argv, no shell.
-  execFileSync('mkfifo', ['-m', '600', '--', path], { stdio: 'ignore' });
+  return true;
+}
+
+// Node has no mkfifo(3); the coreutils command is the portable way, given argv, no shell.
+const MKFIFO_ARGS = ['-m', '600', '--'];
+
+/** Makes sure `path` is a FIFO with mode 0600; anything else there is replaced. */
+export function ensureFifo(path: string): void {
+  if (clearForFifo(path)) execFileSync('mkfifo', [...MKFIFO_ARGS, path], { stdio: 'ignore' });
+}
+
+/** ensureFifo for several paths with one mkfifo, without blocking the event loop. */
+export function ensureFifos(paths: readonly string[]): Promise<void> {
+  const missing = paths.filter(clearForFifo);
+  if (missing.length === 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    execFile('mkfifo', [...MKFIFO_ARGS, ...missing], { encoding: 'utf8' }, (error, _stdout, stderr) =>
+      error ? reject(new Error(stderr.trim() || error.message)) : resolve(),
+    );
+  });
 }
 
 export interface ControlReader {

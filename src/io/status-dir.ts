@@ -2,9 +2,11 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { EXIT_STATUS_DIR, SuperviseError, describeCause } from '../core/supervise-error.js';
 
-export function prepareStatusDir(path: string): void {
+/** Returns the first directory it had to create, or undefined when `path` was there. */
+export function prepareStatusDir(path: string): string | undefined {
+  let created: string | undefined;
   try {
-    mkdirSync(path, { recursive: true, mode: 0o700 });
+    created = mkdirSync(path, { recursive: true, mode: 0o700 });
   } catch (error) {
     throw new SuperviseError(`supervise: unable to create ${path}: ${describeCause(error)}`, EXIT_STATUS_DIR, { cause: error });
   }
@@ -13,4 +15,5 @@ export function prepareStatusDir(path: string): void {
   if (!statSync(path).isDirectory()) {
     throw new SuperviseError(`supervise: unable to use ${path}: not a directory`, EXIT_STATUS_DIR);
   }
+  return created;
 }

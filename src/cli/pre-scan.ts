@@ -1,0 +1,65 @@
+// What supervise can tell from its arguments before yargs has loaded, so the
+// daemon's Node can boot on the other core while yargs loads and validates
+// (see src/bin/supervise.ts). yargs stays the authority: a guess here only
+// decides whether to start early, never what an argument means.
+import { splitCommand } from './split-command.js';
+
+/** supervise's own options that take a value. */
+const OPTIONS_WITH_VALUE = new Set(['-p', '-f', '-F', '-r', '-t']);
+const FLAGS = new Set(['--foreground']);
+
+/**
+ * `-u DIR` ends supervise's own options: everything after DIR is the command,
+ * taken verbatim even when it looks like an option (`-u status/x app -c conf`).
+ * yargs' halt-at-non-option would still read `-c` there, so split first.
+ */
+export function splitAtVerbatimCommand(argv: readonly string[]): { own: string[]; verbatim: string[] | null } {
+  for (let index = 0; index < argv.length; index += 1) {
+    const arg = argv[index];
+    if (arg === '--') break;
+    if (arg === '-u' || arg === '--u') {
+      return { own: argv.slice(0, index + 2), verbatim: argv.slice(index + 2) };
+    }
+    // Skip an option's value so it is never mistaken for -u.
+    if (OPTIONS_WITH_VALUE.has(arg)) index += 1;
+  }
+  return { own: [...argv], verbatim: null };
+}
+
+export interface EarlyGuess {
+  statusDir: string;
+  command: string[];
+}
+
+/**
+ * The status directory and command of an ordinary daemonizing run, or null
+ * for anything else (help, version, --foreground, an option it does not know,
+ * a command it cannot split): those take the ordinary path.
+ */
+export function guessDaemonRun(argv: readonly string[]): EarlyGuess | null {
+  const { own, verbatim } = splitAtVerbatimCommand(argv);
+  let statusDir: string | null = null;
+  let commandText: string | null = null;
+  for (let index = 0; index < own.length; index += 1) {
+    const arg = own[index];
+    const value = own[index + 1];
+    if (arg === '-u' && verbatim !== null) {
+      statusDir = value ?? null;
+      index += 1;
+    } else if (OPTIONS_WITH_VALUE.has(arg) && value !== undefined) {
+      if (arg === '-p') statusDir = value;
+      if (arg === '-f') commandText = value;
+      index += 1;
+    } else if (!FLAGS.has(arg) || arg === '--foreground') {
+      return null;
+    }
+  }
+  if (!statusDir) return null;
+  let command: string[];
+  try {
+    command = verbatim ?? (commandText === null ? [] : splitCommand(commandText));
+  } catch {
+    return null;
+  }
+  return command.length > 0 && command[0] !== '' ? { statusDir, command } : null;
+}

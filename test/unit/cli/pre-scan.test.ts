@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { guessDaemonRun, splitAtVerbatimCommand } from '../../../src/cli/pre-scan.js';
+
+describe('guessDaemonRun', () => {
+  it.each<[string[], ReturnType<typeof guessDaemonRun>]>([
+    [['-p', 'status/x', '-f', 'sleep 1'], { statusDir: 'status/x', command: ['sleep', '1'] }],
+    [['-F', 'c.conf', '-u', 'status/x', 'app', '-c', 'conf'], { statusDir: 'status/x', command: ['app', '-c', 'conf'] }],
+    [['-r', 'hook.sh', '-t', '5', '-p', 'd', '-f', `sh -c 'a b'`], { statusDir: 'd', command: ['sh', '-c', 'a b'] }],
+  ])('guesses an ordinary run %j', (argv, expected) => {
+    expect(guessDaemonRun(argv)).toEqual(expected);
+  });
+
+  it.each([
+    [['-v']], [['-h']], [['--foreground', '-u', 'd', 'app']], [['-p', 'd']], [['-p', 'd', '-f', '  ']],
+    [['-p', 'd', '-f', "sh -c 'x"]], [['-p', 'd', '-f', 'x', '--bogus']], [['-u', 'd']], [['-f', 'x']], [['-p']],
+  ])('leaves %j to the ordinary path', (argv) => {
+    expect(guessDaemonRun(argv)).toBeNull();
+  });
+});
+
+describe('splitAtVerbatimCommand', () => {
+  it('stops at the directory after -u and never takes an option value for -u', () => {
+    expect(splitAtVerbatimCommand(['-u', 'd', '-u', 'x'])).toEqual({ own: ['-u', 'd'], verbatim: ['-u', 'x'] });
+    expect(splitAtVerbatimCommand(['-f', '-u', '-p', 'd'])).toEqual({ own: ['-f', '-u', '-p', 'd'], verbatim: null });
+  });
+});
