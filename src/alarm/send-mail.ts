@@ -4,6 +4,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { readExtraCaCerts } from '../io/extra-ca-certs.js';
 
 export interface OutgoingMail {
   /** `sendmail`, or an `smtp://host:port` / `smtps://host:port` URL (credentials allowed). */
@@ -120,6 +121,7 @@ async function deliver(
     dnsTimeout: timeoutMs,
     // After QUIT, a server that never closes its side would hold the socket this long.
     socketCloseTimeout: Math.min(timeoutMs, 2_000),
+    ...(await extraCaOptions()),
   });
   try {
     await transporter.sendMail(mail);
@@ -183,4 +185,15 @@ function describeTransport(transport: string): string {
 // Server replies can span lines; log lines must not.
 function singleLine(text: string): string {
   return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+}
+
+/**
+ * supervise's Node starts without NODE_EXTRA_CA_CERTS (src/io/extra-ca-certs.ts),
+ * so the CAs it names are given to TLS here, beside Node's own.
+ */
+async function extraCaOptions(): Promise<{ tls?: { ca: string[] } }> {
+  const extra = readExtraCaCerts();
+  if (extra === null) return {};
+  const { rootCertificates } = await import('node:tls');
+  return { tls: { ca: [...rootCertificates, extra] } };
 }

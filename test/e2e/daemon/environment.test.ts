@@ -1,0 +1,22 @@
+// SPEC section 2: the daemon keeps the caller's working directory and
+// environment, and the service gets them unchanged.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { makeTempDir } from '../../helpers/temp-dir.js';
+import { waitFor } from '../../helpers/wait-for.js';
+import { startSupervised } from '../../helpers/supervise-process.js';
+
+describe('the service environment', () => {
+  it('is the caller own, NODE_EXTRA_CA_CERTS included, in the caller working directory', async () => {
+    const cwd = makeTempDir();
+    const env = { ...process.env, MY_SETTING: 'a b $c', NODE_EXTRA_CA_CERTS: '/nonexistent/ca.pem' };
+    await startSupervised(['sh', '-c', 'env > env.txt; pwd > pwd.txt; exec sleep infinity'], { cwd, env });
+    await waitFor(() => existsSync(join(cwd, 'pwd.txt')) || undefined, { what: 'the service files' });
+    const seen = readFileSync(join(cwd, 'env.txt'), 'utf8').split('\n');
+    expect(seen).toContain('MY_SETTING=a b $c');
+    expect(seen).toContain('NODE_EXTRA_CA_CERTS=/nonexistent/ca.pem');
+    expect(seen.filter((line) => line.startsWith('SUPERVISE_'))).toEqual([]);
+    expect(readFileSync(join(cwd, 'pwd.txt'), 'utf8').trim()).toBe(cwd);
+  });
+});
