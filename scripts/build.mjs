@@ -22,5 +22,7 @@ await build({
   // Bundled CommonJS code (winston, nodemailer) calls require() for node builtins.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   legalComments: 'none',
+  // V8 keeps every module's source text in memory for the daemon's whole life.
+  minify: true,
   logLevel: 'warning',
 });

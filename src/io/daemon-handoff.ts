@@ -9,6 +9,15 @@ import { parkExtraCaCerts } from './extra-ca-certs.js';
 export const LOCK_FD = 3;
 export const HANDOFF_FD = 4;
 
+/**
+ * V8 flags for the daemon, which spends its life waiting: --lite-mode skips
+ * the optimizing compilers (their code and feedback cost memory, and the
+ * daemon runs little JavaScript), --v8-pool-size=1 keeps one background
+ * thread instead of one per core. Measured on one idle daemon: private dirty
+ * memory 10.7 MB -> 7.9 MB together with the minified bundle.
+ */
+export const DAEMON_NODE_FLAGS: readonly string[] = ['--lite-mode', '--v8-pool-size=1'];
+
 export type HandoffResult = { ok: true; pid: number } | { ok: false; exitCode: number; message: string };
 
 function readLine(socket: Socket): Promise<string | null> {
@@ -51,7 +60,7 @@ export interface DaemonLaunch {
  * descriptor as fd 3. It boots while the caller keeps checking its
  * arguments, and does nothing until send() gives it the options.
  */
-export function spawnDaemon(daemonScript: string, displayArgs: readonly string[], lockFd: number, nodeFlags: readonly string[] = []): DaemonLaunch {
+export function spawnDaemon(daemonScript: string, displayArgs: readonly string[], lockFd: number, nodeFlags: readonly string[] = DAEMON_NODE_FLAGS): DaemonLaunch {
   const child = spawn(process.execPath, [...nodeFlags, daemonScript, ...displayArgs], {
     detached: true,
     stdio: ['ignore', 'ignore', 'ignore', lockFd, 'pipe'],
