@@ -35,10 +35,28 @@ export interface SupervisorAdapters {
   exit(code: number): void;
 }
 
+/** One pending timer of the machine (a paced start, a stop timeout): arming again replaces it. */
+class TimerSlot {
+  private timer: NodeJS.Timeout | null = null;
+
+  arm(delayMs: number, fire: () => void): void {
+    this.clear();
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      fire();
+    }, Math.max(0, delayMs));
+  }
+
+  clear(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}
+
 export class Supervisor {
   private state: SupervisorState;
-  private startTimer: NodeJS.Timeout | null = null;
-  private stopTimer: NodeJS.Timeout | null = null;
+  private readonly startTimer = new TimerSlot();
+  private readonly stopTimer = new TimerSlot();
 
   constructor(
     name: string,
@@ -72,24 +90,16 @@ export class Supervisor {
         }
         return;
       case 'arm-start':
-        this.clearStartTimer();
-        this.startTimer = setTimeout(() => {
-          this.startTimer = null;
-          this.dispatch({ kind: 'start-due', at: adapters.now() });
-        }, Math.max(0, effect.at - adapters.now()));
+        this.startTimer.arm(effect.at - adapters.now(), () => this.dispatch({ kind: 'start-due', at: adapters.now() }));
         return;
       case 'cancel-start':
-        this.clearStartTimer();
+        this.startTimer.clear();
         return;
       case 'arm-stop-timeout':
-        this.clearStopTimer();
-        this.stopTimer = setTimeout(() => {
-          this.stopTimer = null;
-          this.dispatch({ kind: 'stop-timeout', at: adapters.now() });
-        }, Math.max(0, effect.at - adapters.now()));
+        this.stopTimer.arm(effect.at - adapters.now(), () => this.dispatch({ kind: 'stop-timeout', at: adapters.now() }));
         return;
       case 'cancel-stop-timeout':
-        this.clearStopTimer();
+        this.stopTimer.clear();
         return;
       case 'write-status':
         adapters.writeStatus(this.state);
@@ -109,8 +119,8 @@ export class Supervisor {
         adapters.runRestartHook(effect.count, () => this.dispatch({ kind: 'hook-done', at: adapters.now() }));
         return;
       case 'exit':
-        this.clearStartTimer();
-        this.clearStopTimer();
+        this.startTimer.clear();
+        this.stopTimer.clear();
         adapters.exit(effect.code);
         return;
     }
@@ -131,15 +141,5 @@ export class Supervisor {
       return;
     }
     if (pid !== null) this.dispatch({ kind: 'started', pid, at: adapters.now() });
-  }
-
-  private clearStartTimer(): void {
-    if (this.startTimer) clearTimeout(this.startTimer);
-    this.startTimer = null;
-  }
-
-  private clearStopTimer(): void {
-    if (this.stopTimer) clearTimeout(this.stopTimer);
-    this.stopTimer = null;
   }
 }

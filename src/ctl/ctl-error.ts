@@ -1,34 +1,26 @@
 // The one error type of supervisectl: it carries the exit code of SPEC section
 // 10 and the original cause; only src/bin maps it to process.exit.
 
-export const EXIT_USAGE = 100;
+import { EXIT_LOCK, EXIT_USAGE, SuperviseError } from '../core/supervise-error.js';
+
+export { describeCause } from '../core/supervise-error.js';
+export { EXIT_USAGE };
 /** A single directory has no supervise running, or the system refused us. */
-export const EXIT_NOT_RUNNING = 111;
+export const EXIT_NOT_RUNNING = EXIT_LOCK;
 /** Failed directories are counted into the exit status up to this many. */
 export const MAX_FAILED_EXIT = 99;
 
 export type CtlErrorCode = 'usage' | 'not-running' | 'timeout' | 'system';
 
-export class CtlError extends Error {
+/** supervise's error type, with the kind of failure supervisectl counts and reports. */
+export class CtlError extends SuperviseError {
   readonly code: CtlErrorCode;
-  readonly exitCode: number;
 
   constructor(code: CtlErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(message, code === 'usage' ? EXIT_USAGE : code === 'timeout' ? 1 : EXIT_NOT_RUNNING, options);
     this.name = 'CtlError';
     this.code = code;
-    this.exitCode = code === 'usage' ? EXIT_USAGE : code === 'timeout' ? 1 : EXIT_NOT_RUNNING;
   }
-}
-
-/** The reason of a Node system error without its stack: "ENOENT: no such file or directory". */
-export function describeCause(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    const message = error.message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '');
-    return typeof code === 'string' ? `${code}: ${message}` : message;
-  }
-  return String(error);
 }
 
 /** Whether a Node system error has this errno code (ENXIO, ENOENT, ...). */
