@@ -103,7 +103,7 @@ export const NOTES = [
   "Control latency includes starting each peer's tool (supervisorctl is Python); ours is a direct non-blocking write of `k` into `control`, no process started.",
   'Idle is measured from {settleSeconds} s after start-up, summed over every thread; the "after start-up" rows cover those first {settleSeconds} s (V8 runs its memory reducer once, 8-10 s after a Node process starts).',
   'Memory counts the supervisor processes only, summed and divided by the number of services.',
-  "Peers' own pacing shows: s6 2.11 waits 1 s after a death before restarting; supervisord restarts a program that died within startsecs (1 s) with a growing backoff and gives up (FATAL) after startretries (3).",
+  "Peers' own pacing shows: s6 2.11 waits 1 s after a death before restarting; supervisord acts on a death at its next once-a-second loop turn (its poll is resumed after SIGCHLD), restarts a program that died within startsecs (1 s) with a growing backoff and gives up (FATAL) after startretries (3).",
 ];
 
 /** The seconds after start-up, inside the idle window, in which ours was seen to wake (from the per-second series). */
