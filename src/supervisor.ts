@@ -70,10 +70,27 @@ export class Supervisor {
     return this.state;
   }
 
+  private readonly pending: SupervisorEvent[] = [];
+  private dispatching = false;
+
+  /**
+   * Events raised while effects are carried out (the `started` of a start)
+   * wait until the current step's effects are done, so every step is seen
+   * whole and in order.
+   */
   dispatch(event: SupervisorEvent): void {
-    const step = transition(this.state, event);
-    this.state = step.state;
-    for (const effect of step.effects) this.perform(effect);
+    this.pending.push(event);
+    if (this.dispatching) return;
+    this.dispatching = true;
+    try {
+      for (let next = this.pending.shift(); next !== undefined; next = this.pending.shift()) {
+        const step = transition(this.state, next);
+        this.state = step.state;
+        for (const effect of step.effects) this.perform(effect);
+      }
+    } finally {
+      this.dispatching = false;
+    }
   }
 
   private perform(effect: Effect): void {

@@ -313,7 +313,19 @@ function onExited(state: SupervisorState, event: Extract<SupervisorEvent, { kind
   effects.push(
     log('notice', `service ${state.name} ${describeExit(exit)}, pid ${exit.pid}, ran ${uptime} s${exit.expected ? ', expected' : ''}`),
   );
-  return then({ state: next, effects }, (s) => afterExit(s, exit, event.at));
+  return startFirst(then({ state: next, effects }, (s) => afterExit(s, exit, event.at)));
+}
+
+/**
+ * A restart that is due now goes before the exit's log line, status write and
+ * alarm, as daemontools forks before it writes status: the service is back
+ * sooner, and the shell still logs in event order because the `started`
+ * event it raises is handled after these effects.
+ */
+function startFirst(step: Step): Step {
+  const starts = step.effects.filter((effect) => effect.kind === 'start');
+  if (starts.length === 0) return step;
+  return { state: step.state, effects: [...starts, ...step.effects.filter((effect) => effect.kind !== 'start')] };
 }
 
 function afterExit(state: SupervisorState, exit: ServiceExit, at: number): Step {

@@ -56,6 +56,12 @@ describe('supervisor machine: starting and pacing', () => {
     expect(kinds(effects)).toEqual([{ kind: 'start' }, { kind: 'start' }]);
   });
 
+  it('puts a restart that is due now before the exit log line and status write, as daemontools forks first', () => {
+    const step = transition(run([{ kind: 'boot', at: 0 }, started(100, 0)]).state, exited(100, 5000));
+    expect(step.effects[0]).toEqual({ kind: 'start' });
+    expect(step.effects.slice(1).map((e) => e.kind)).toEqual(['log', 'write-status']);
+  });
+
   it('takes d during the pacing wait at once: the armed start is cancelled', () => {
     const { state, effects } = run([{ kind: 'boot', at: 0 }, started(100, 0), exited(100, 50), control('down', 100), { kind: 'start-due', at: 1000 }]);
     expect(kinds(effects)).toEqual([{ kind: 'start' }, { kind: 'arm-start', at: 1000 }, { kind: 'cancel-start' }]);
