@@ -4,6 +4,31 @@
 import { build } from 'esbuild';
 import { readdirSync, rmSync } from 'node:fs';
 
+/**
+ * winston brings readable-stream, a copy of Node's streams for old Node
+ * versions, and @dabh/diagnostics, its debug printer. Every daemon keeps what
+ * it loads for its whole life, so the copy is replaced by Node's own stream
+ * module (readable-stream 3 is Node 10's streams, the same API) and the debug
+ * printer by a no-op.
+ */
+const leanWinston = {
+  name: 'lean-winston',
+  setup(build) {
+    build.onResolve({ filter: /^readable-stream(\/lib\/_stream_writable\.js)?$/ }, (args) => ({
+      path: args.path,
+      namespace: 'lean-winston',
+    }));
+    build.onResolve({ filter: /^@dabh\/diagnostics$/ }, () => ({ path: 'diagnostics', namespace: 'lean-winston' }));
+    build.onLoad({ filter: /.*/, namespace: 'lean-winston' }, (args) => {
+      if (args.path === 'readable-stream') return { contents: "module.exports = require('node:stream');", loader: 'js' };
+      if (args.path === 'diagnostics') {
+        return { contents: 'function noop() {}\nmodule.exports = function diagnostics() { return noop; };', loader: 'js' };
+      }
+      return { contents: "module.exports = require('node:stream').Writable;", loader: 'js' };
+    });
+  },
+};
+
 const entryPoints = readdirSync('src/bin')
   .filter((name) => name.endsWith('.ts'))
   .map((name) => `src/bin/${name}`);
@@ -25,4 +50,5 @@ await build({
   // V8 keeps every module's source text in memory for the daemon's whole life.
   minify: true,
   logLevel: 'warning',
+  plugins: [leanWinston],
 });
