@@ -4,7 +4,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { readExtraCaCerts } from '../io/extra-ca-certs.js';
+import { readExtraCaCerts } from '../io/daemon-environment.js';
 
 export interface OutgoingMail {
   /** `sendmail`, or an `smtp://host:port` / `smtps://host:port` URL (credentials allowed). */

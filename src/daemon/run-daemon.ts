@@ -18,7 +18,7 @@ import { moduleNameOf } from '../core/module-name.js';
 import { EXIT_COMMAND, EXIT_LOCK, describeCause } from '../core/supervise-error.js';
 import type { MachineConfig, SupervisorState } from '../core/supervisor-machine.js';
 import { markCloseOnExec } from '../io/close-on-exec.js';
-import { restoreExtraCaCerts } from '../io/extra-ca-certs.js';
+import { restoreCallerEnvironment } from '../io/daemon-environment.js';
 import type { HandoffResult } from '../io/daemon-handoff.js';
 import { ensureFifo, holdOkFifo } from '../io/fifo.js';
 import { runRestartHook } from '../io/restart-hook.js';
@@ -127,7 +127,7 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
     stderr: join(dir, '__stderr'),
   };
 
-  restoreExtraCaCerts();
+  restoreCallerEnvironment();
   for (const fd of [descriptors.lockFd, ...descriptors.inherited]) markCloseOnExec(fd);
   process.on('SIGHUP', () => {});
 

@@ -4,7 +4,7 @@
 // errors found by the daemon still reach the caller's terminal.
 import { spawn } from 'node:child_process';
 import { Socket } from 'node:net';
-import { parkExtraCaCerts } from './extra-ca-certs.js';
+import { daemonEnvironment } from './daemon-environment.js';
 
 export const LOCK_FD = 3;
 export const HANDOFF_FD = 4;
@@ -64,7 +64,7 @@ export function spawnDaemon(daemonScript: string, displayArgs: readonly string[]
   const child = spawn(process.execPath, [...nodeFlags, daemonScript, ...displayArgs], {
     detached: true,
     stdio: ['ignore', 'ignore', 'ignore', lockFd, 'pipe'],
-    env: parkExtraCaCerts(process.env),
+    env: daemonEnvironment(process.env),
   });
   const socket = child.stdio[HANDOFF_FD] as Socket;
   socket.on('error', () => {});

@@ -10,13 +10,17 @@ import { startSupervised } from '../../helpers/supervise-process.js';
 describe('the service environment', () => {
   it('is the caller own, NODE_EXTRA_CA_CERTS included, in the caller working directory', async () => {
     const cwd = makeTempDir();
-    const env = { ...process.env, MY_SETTING: 'a b $c', NODE_EXTRA_CA_CERTS: '/nonexistent/ca.pem' };
+    const env: NodeJS.ProcessEnv = { ...process.env, MY_SETTING: 'a b $c', NODE_EXTRA_CA_CERTS: '/nonexistent/ca.pem', UV_THREADPOOL_SIZE: '8' };
+    delete env.MALLOC_ARENA_MAX;
     await startSupervised(['sh', '-c', 'env > env.txt; pwd > pwd.txt; exec sleep infinity'], { cwd, env });
     await waitFor(() => existsSync(join(cwd, 'pwd.txt')) || undefined, { what: 'the service files' });
     const seen = readFileSync(join(cwd, 'env.txt'), 'utf8').split('\n');
     expect(seen).toContain('MY_SETTING=a b $c');
     expect(seen).toContain('NODE_EXTRA_CA_CERTS=/nonexistent/ca.pem');
     expect(seen.filter((line) => line.startsWith('SUPERVISE_'))).toEqual([]);
+    // The daemon's own tuning never reaches the service.
+    expect(seen).toContain('UV_THREADPOOL_SIZE=8');
+    expect(seen.filter((line) => line.startsWith('MALLOC_ARENA_MAX='))).toEqual([]);
     expect(readFileSync(join(cwd, 'pwd.txt'), 'utf8').trim()).toBe(cwd);
   });
 });
