@@ -1,7 +1,7 @@
 // supervise: checks everything it can in the caller's terminal (arguments,
 // status directory, lock, executable), then hands the locked descriptor to a
 // daemon in its own session and returns once the service runs (SPEC 1-2).
-import { closeSync, existsSync, openSync, rmSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { guessDaemonRun } from '../cli/pre-scan.js';
@@ -32,7 +32,7 @@ interface EarlyDaemon {
   launch: DaemonLaunch;
   lockFd: number;
   fifos: Promise<void>;
-  /** Dismisses the daemon and removes what the early start created. */
+  /** Dismisses the daemon and lets the lock go. */
   abandon(): void;
 }
 
@@ -48,15 +48,12 @@ const DAEMON_SCRIPT = fileURLToPath(new URL('./supervise-daemon.mjs', import.met
 function startDaemonEarly(argv: readonly string[]): EarlyDaemon | null {
   const guess = guessDaemonRun(argv);
   if (!guess) return null;
-  let created: string | undefined;
   let lockFd: number | null = null;
-  const lockPath = join(guess.statusDir, 'lock');
   try {
     readLogMaxBytes();
     resolveExecutable(guess.command[0], process.env.PATH, process.cwd());
-    const lockExisted = existsSync(lockPath);
-    created = prepareStatusDir(guess.statusDir);
-    lockFd = acquireLock(lockPath);
+    prepareStatusDir(guess.statusDir);
+    lockFd = acquireLock(join(guess.statusDir, 'lock'));
     checkLogFilesWritable(guess.statusDir);
     const launch = spawnDaemon(DAEMON_SCRIPT, argv, lockFd);
     const fifos = ensureFifos([join(guess.statusDir, 'control'), join(guess.statusDir, 'ok')]);
@@ -67,16 +64,15 @@ function startDaemonEarly(argv: readonly string[]): EarlyDaemon | null {
       launch,
       lockFd,
       fifos,
+      // Nothing is removed: another supervise may be racing for this directory,
+      // and unlinking a lock file it holds open would let a third one in.
       abandon() {
         launch.dismiss();
         closeSync(heldFd);
-        if (created !== undefined) rmSync(created, { recursive: true, force: true });
-        else if (!lockExisted) rmSync(lockPath, { force: true });
       },
     };
   } catch {
     if (lockFd !== null) closeSync(lockFd);
-    if (created !== undefined) rmSync(created, { recursive: true, force: true });
     return null;
   }
 }

@@ -6,7 +6,6 @@ import { splitCommand } from './split-command.js';
 
 /** supervise's own options that take a value. */
 const OPTIONS_WITH_VALUE = new Set(['-p', '-f', '-F', '-r', '-t']);
-const FLAGS = new Set(['--foreground']);
 
 /**
  * `-u DIR` ends supervise's own options: everything after DIR is the command,
@@ -40,24 +39,31 @@ export function guessDaemonRun(argv: readonly string[]): EarlyGuess | null {
   const { own, verbatim } = splitAtVerbatimCommand(argv);
   let statusDir: string | null = null;
   let commandText: string | null = null;
+  const seen = new Set<string>();
   for (let index = 0; index < own.length; index += 1) {
     const arg = own[index];
     const value = own[index + 1];
     if (arg === '-u' && verbatim !== null) {
       statusDir = value ?? null;
       index += 1;
-    } else if (OPTIONS_WITH_VALUE.has(arg) && value !== undefined) {
+    } else if (OPTIONS_WITH_VALUE.has(arg) && value !== undefined && value !== '') {
+      // Only what yargs is sure to accept: a guess it later refused would
+      // leave a status directory behind for a command line that was wrong.
+      if (seen.has(arg) || (arg === '-t' && !/^\d+$/.test(value))) return null;
       if (arg === '-p') statusDir = value;
       if (arg === '-f') commandText = value;
+      seen.add(arg);
       index += 1;
-    } else if (!FLAGS.has(arg) || arg === '--foreground') {
+    } else {
       return null;
     }
   }
   if (!statusDir) return null;
+  if (verbatim !== null && (seen.has('-p') || seen.has('-f'))) return null;
+  if (verbatim === null && !seen.has('-f')) return null;
   let command: string[];
   try {
-    command = verbatim ?? (commandText === null ? [] : splitCommand(commandText));
+    command = verbatim ?? splitCommand(commandText ?? '');
   } catch {
     return null;
   }

@@ -2,11 +2,9 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { EXIT_STATUS_DIR, SuperviseError, describeCause } from '../core/supervise-error.js';
 
-/** Returns the first directory it had to create, or undefined when `path` was there. */
-export function prepareStatusDir(path: string): string | undefined {
-  let created: string | undefined;
+export function prepareStatusDir(path: string): void {
   try {
-    created = mkdirSync(path, { recursive: true, mode: 0o700 });
+    mkdirSync(path, { recursive: true, mode: 0o700 });
   } catch (error) {
     throw new SuperviseError(`supervise: unable to create ${path}: ${describeCause(error)}`, EXIT_STATUS_DIR, { cause: error });
   }
@@ -15,5 +13,4 @@ export function prepareStatusDir(path: string): string | undefined {
   if (!statSync(path).isDirectory()) {
     throw new SuperviseError(`supervise: unable to use ${path}: not a directory`, EXIT_STATUS_DIR);
   }
-  return created;
 }

@@ -13,6 +13,8 @@ describe('guessDaemonRun', () => {
   it.each([
     [['-v']], [['-h']], [['--foreground', '-u', 'd', 'app']], [['-p', 'd']], [['-p', 'd', '-f', '  ']],
     [['-p', 'd', '-f', "sh -c 'x"]], [['-p', 'd', '-f', 'x', '--bogus']], [['-u', 'd']], [['-f', 'x']], [['-p']],
+    [['-t', 'soon', '-p', 'd', '-f', 'x']], [['-p', 'd', '-p', 'e', '-f', 'x']], [['-p', 'd', '-u', 'e', 'app']],
+    [['-f', 'x', '-u', 'd', 'app']], [['-F', '', '-p', 'd', '-f', 'x']],
   ])('leaves %j to the ordinary path', (argv) => {
     expect(guessDaemonRun(argv)).toBeNull();
   });
