@@ -5,8 +5,8 @@
 import { closeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { deliverAlarm } from '../alarm/deliver-alarm.js';
 import { readStderrTail } from '../alarm/read-stderr-tail.js';
+import type { AlarmReport } from '../alarm/render-alarm.js';
 import type { SuperviseOptions } from '../cli/supervise-options.js';
 import { decodeControlChunk, describeUnknownLetters } from '../codec/control-chunk.js';
 import { encodeStatus, timestampOf } from '../codec/status-codec.js';
@@ -210,22 +210,24 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
     },
     signalService,
     sendAlarm(effect, state) {
-      const delivery = deliverAlarm(
-        {
-          kind: effect.alarm,
-          host: hostname(),
-          module: name,
-          statusDir: dir,
-          command: [...options.command],
-          pid: effect.exit.pid,
-          exit: effect.exit,
-          window: { exits: effect.window.exits, coreDumps: effect.window.coreDumps, seconds: state.config.limits.alarmInterval },
-          next: effect.next,
-          stderrTail: readStderrTailSafely(paths.stderr),
-          at: effect.exit.at,
-        },
-        config,
-        logger,
+      // The tail is read now, at the exit; the senders (render, mail, gsm) load on the first alarm.
+      const report: AlarmReport = {
+        kind: effect.alarm,
+        host: hostname(),
+        module: name,
+        statusDir: dir,
+        command: [...options.command],
+        pid: effect.exit.pid,
+        exit: effect.exit,
+        window: { exits: effect.window.exits, coreDumps: effect.window.coreDumps, seconds: state.config.limits.alarmInterval },
+        next: effect.next,
+        stderrTail: readStderrTailSafely(paths.stderr),
+        at: effect.exit.at,
+      };
+      const target = config;
+      const delivery = import('../alarm/deliver-alarm.js').then(
+        ({ deliverAlarm }) => deliverAlarm(report, target, logger),
+        (error: unknown) => logger.warning(`unable to send the alarm: ${describeCause(error)}`),
       );
       pendingAlarms.add(delivery);
       void delivery.finally(() => pendingAlarms.delete(delivery));
