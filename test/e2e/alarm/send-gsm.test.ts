@@ -4,21 +4,13 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { SendGsmError, sendGsm } from '../../../src/alarm/send-gsm.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 import { waitFor } from '../../helpers/wait-for.js';
+import { setEnv } from '../../helpers/set-env.js';
 
 const RECORD_ARGV = resolve(import.meta.dirname, '../../fixtures/record-argv.mjs');
 
 interface Recorded {
   pid: number;
   argv: string[];
-}
-
-function setEnv(name: string, value: string): void {
-  const saved = process.env[name];
-  process.env[name] = value;
-  onTestFinished(() => {
-    if (saved === undefined) delete process.env[name];
-    else process.env[name] = saved;
-  });
 }
 
 /** Points the fixture at a fresh record file and returns a reader for it. */

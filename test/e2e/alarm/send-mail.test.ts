@@ -12,6 +12,7 @@ import {
 import { makeTempDir } from '../../helpers/temp-dir.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { findRefusedPort, startSilentServer, startSmtpSink } from '../../helpers/smtp-sink.js';
+import { setEnv } from '../../helpers/set-env.js';
 
 const FAKE_SENDMAIL = resolve(import.meta.dirname, '../../fixtures/fake-sendmail.mjs');
 
@@ -23,15 +24,6 @@ const mail = (transport: string, extra: Partial<OutgoingMail> = {}): OutgoingMai
   text: 'module:  redis\nexit:    exited with code 3\n\nlast 1 line of __stderr:\n  füße: out of memory\n',
   ...extra,
 });
-
-function setEnv(name: string, value: string): void {
-  const saved = process.env[name];
-  process.env[name] = value;
-  onTestFinished(() => {
-    if (saved === undefined) delete process.env[name];
-    else process.env[name] = saved;
-  });
-}
 
 function isRunning(pid: number): boolean {
   try {
