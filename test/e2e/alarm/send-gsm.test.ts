@@ -5,6 +5,7 @@ import { SendGsmError, sendGsm } from '../../../src/alarm/send-gsm.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { setEnv } from '../../helpers/set-env.js';
+import { isAlive } from '../../helpers/supervise-process.js';
 
 const RECORD_ARGV = resolve(import.meta.dirname, '../../fixtures/record-argv.mjs');
 
@@ -24,15 +25,6 @@ function recordRuns(): () => Recorded[] {
           .filter((line) => line !== '')
           .map((line) => JSON.parse(line) as Recorded)
       : [];
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe('sendGsm', () => {
@@ -107,12 +99,12 @@ describe('sendGsm', () => {
     );
     const [{ pid }] = runs();
     onTestFinished(() => {
-      if (isRunning(pid)) process.kill(pid, 'SIGKILL');
+      if (isAlive(pid)) process.kill(pid, 'SIGKILL');
     });
     expect((error as SendGsmError).failures).toEqual([
       { number: '13800000000', reason: 'no exit within 2000 ms (timed out), killed' },
     ]);
     // sendGsm resolves on 'close', after the kernel reported the exit: the pid must be gone.
-    await waitFor(() => !isRunning(pid), { what: `the hung gsm command (pid ${pid}) to be gone` });
+    await waitFor(() => !isAlive(pid), { what: `the hung gsm command (pid ${pid}) to be gone` });
   });
 });

@@ -13,6 +13,7 @@ import { makeTempDir } from '../../helpers/temp-dir.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { findRefusedPort, startSilentServer, startSmtpSink } from '../../helpers/smtp-sink.js';
 import { setEnv } from '../../helpers/set-env.js';
+import { isAlive } from '../../helpers/supervise-process.js';
 
 const FAKE_SENDMAIL = resolve(import.meta.dirname, '../../fixtures/fake-sendmail.mjs');
 
@@ -24,15 +25,6 @@ const mail = (transport: string, extra: Partial<OutgoingMail> = {}): OutgoingMai
   text: 'module:  redis\nexit:    exited with code 3\n\nlast 1 line of __stderr:\n  füße: out of memory\n',
   ...extra,
 });
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Nothing else in a test of this file holds a TCP socket or a referenced timer once a send
@@ -171,9 +163,9 @@ describe('sendMail through sendmail', () => {
     expect(error?.message).toBe('unable to send mail via sendmail: no answer within 2000 ms (timed out)');
     const { pid } = JSON.parse(readFileSync(out, 'utf8')) as { pid: number };
     onTestFinished(() => {
-      if (isRunning(pid)) process.kill(pid, 'SIGKILL');
+      if (isAlive(pid)) process.kill(pid, 'SIGKILL');
     });
-    await waitFor(() => !isRunning(pid), { what: `the hung sendmail (pid ${pid}) to be killed` });
+    await waitFor(() => !isAlive(pid), { what: `the hung sendmail (pid ${pid}) to be killed` });
   });
 });
 
