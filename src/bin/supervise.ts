@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { guessDaemonRun } from '../cli/pre-scan.js';
 import type { SuperviseOptions } from '../cli/supervise-options.js';
 import { EXIT_LOCK, EXIT_STATUS_DIR, EXIT_USAGE, SuperviseError, describeCause } from '../core/supervise-error.js';
-import { readLogMaxBytes } from '../log/log-max-bytes.js';
+import { NOTICE_LOG_FILE, readLogMaxBytes, WARNING_LOG_FILE } from '../log/log-files.js';
 import type { DaemonPayload } from '../daemon/run-daemon.js';
 import { spawnDaemon, type DaemonLaunch, type HandoffResult } from '../io/daemon-handoff.js';
 import { ensureFifos } from '../io/fifo.js';
@@ -16,7 +16,7 @@ import { resolveExecutable } from '../io/resolve-executable.js';
 import { prepareStatusDir } from '../io/status-dir.js';
 
 function checkLogFilesWritable(dir: string): void {
-  for (const file of ['supervise.log', 'supervise.log.wf']) {
+  for (const file of [NOTICE_LOG_FILE, WARNING_LOG_FILE]) {
     const path = join(dir, file);
     try {
       closeSync(openSync(path, 'a', 0o600));

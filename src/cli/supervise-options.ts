@@ -1,6 +1,7 @@
 // The supervise command line (SPEC section 1) -> typed, read-only options.
 // No fs, no spawn: checking paths is the job of the entry point.
 import yargs from 'yargs';
+import { DEFAULT_CONFIG_PATH } from '../config/config-defaults.js';
 import { EXIT_USAGE, SuperviseError } from '../core/supervise-error.js';
 import { splitAtVerbatimCommand } from './pre-scan.js';
 import { CommandSyntaxError, splitCommand } from './split-command.js';
@@ -39,7 +40,7 @@ export function parseSuperviseArgs(argv: readonly string[]): ParsedCommandLine {
     .option('p', { type: 'string', describe: 'status directory; the command is -f' })
     .option('u', { type: 'string', describe: 'status directory; the command is every argument after it' })
     .option('f', { type: 'string', describe: 'the command, split into words like a shell without expansion' })
-    .option('F', { type: 'string', default: 'supervise.conf', describe: 'config file' })
+    .option('F', { type: 'string', default: DEFAULT_CONFIG_PATH, describe: 'config file' })
     .option('r', { type: 'string', describe: 'restart hook, run with the exit count after every exit' })
     .option('t', { type: 'number', default: 0, describe: "seconds after which the restart hook's count restarts" })
     .option('foreground', { type: 'boolean', default: false, describe: 'do not daemonize' })

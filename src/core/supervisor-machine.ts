@@ -2,6 +2,7 @@
 // event (control byte, exit, timer, signal to supervise) is a small named
 // function from state to state plus effects; only src/supervisor.ts carries
 // the effects out. Time is always an argument.
+import { LETTER_BY_COMMAND } from '../codec/control-codec.js';
 import { decideOnExit, type AlarmLimits, type AlarmWindow } from './alarm-policy.js';
 import { nextHookCount } from './alarm-policy.js';
 import { nextStartAt } from './restart-pacing.js';
@@ -134,11 +135,6 @@ export function transition(state: SupervisorState, event: SupervisorEvent): Step
   }
 }
 
-const LETTERS: Record<ControlCommand, string> = {
-  up: 'u', down: 'd', once: 'o', exit: 'x', pause: 'p', cont: 'c', hup: 'h',
-  alarm: 'a', int: 'i', term: 't', kill: 'k', silence: 's', unsilence: 'n', reload: 'r',
-};
-
 const CONTROL_ACTIONS: Record<ControlCommand, (state: SupervisorState, at: number) => Step> = {
   up: (s, at) => then(withStatus({ ...s, want: 'up' }), (t) => requestStart(t, at)),
   down: (s, at) => stopWanted(s, at),
@@ -166,7 +162,7 @@ const WRITE_STATUS: Effect = { kind: 'write-status' };
  */
 function applyControl(state: SupervisorState, command: ControlCommand, count: number, at: number): Step {
   const times = count > 1 ? `, ${count} times` : '';
-  const effects: Effect[] = [log('notice', `control command ${LETTERS[command]} (${command})${times}`)];
+  const effects: Effect[] = [log('notice', `control command ${LETTER_BY_COMMAND[command]} (${command})${times}`)];
   let current = state;
   let statusWritten = false;
   for (let round = 0; round < count && !current.finished; round += 1) {

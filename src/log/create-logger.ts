@@ -14,13 +14,11 @@
 import { join } from 'node:path';
 import { createLogger, format } from 'winston';
 import { formatLogLine, LOG_LEVEL_PRIORITIES, type LogLevel } from './log-line-format.js';
-import { readLogMaxBytes } from './log-max-bytes.js';
+import { NOTICE_LOG_FILE, readLogMaxBytes, WARNING_LOG_FILE } from './log-files.js';
 import { ReopeningFileTransport } from './reopening-file-transport.js';
 
-export { DEFAULT_LOG_MAX_BYTES, LOG_MAX_BYTES_ENV, readLogMaxBytes } from './log-max-bytes.js';
+export { DEFAULT_LOG_MAX_BYTES, LOG_MAX_BYTES_ENV, NOTICE_LOG_FILE, readLogMaxBytes, WARNING_LOG_FILE } from './log-files.js';
 
-export const NOTICE_LOG_FILE = 'supervise.log';
-export const WARNING_LOG_FILE = 'supervise.log.wf';
 
 export interface SuperviseLoggerOptions {
   /** The status directory; it must exist. */

@@ -1,5 +1,8 @@
-// The log size limit, apart from the logger so the foreground supervise can
-// check it before daemonizing without loading winston.
+// The log files' names and size limit, apart from the logger, so the
+// foreground supervise can check them before daemonizing without loading winston.
+
+export const NOTICE_LOG_FILE = 'supervise.log';
+export const WARNING_LOG_FILE = 'supervise.log.wf';
 
 /** The original's limit (`st_size > 1800000000`), in decimal bytes: 1.8 GB, not 1.8 GiB. */
 export const DEFAULT_LOG_MAX_BYTES = 1_800_000_000;
