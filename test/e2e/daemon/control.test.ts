@@ -88,6 +88,15 @@ describe('control bytes', () => {
     expect(readStatus(dir).paused).toBe(false);
   });
 
+  it('d stops a paused service: the CONT after TERM lets it see the TERM', async () => {
+    const { dir, servicePid } = await startSupervised([forever]);
+    writeControl(dir, 'p');
+    await waitFor(() => processState(servicePid) === 'T' || undefined, { what: 'the service stopped' });
+    writeControl(dir, 'd');
+    await waitFor(() => !isAlive(servicePid) || undefined, { what: `paused service ${servicePid} to end` });
+    expect(readStatus(dir)).toMatchObject({ pid: 0, paused: false, want: 'down' });
+  });
+
   it('h a i t send HUP ALRM INT TERM to the service', async () => {
     const record = join(makeTempDir(), 'signals');
     const { dir } = await startSupervised(signalRecorder(record));
