@@ -47,7 +47,11 @@ describe('signals to supervise', () => {
     const pid = await waitFor(() => (existsSync(join(dir, 'status')) ? readStatus(dir).pid || undefined : undefined), {
       what: 'the service started in the foreground',
     });
-    expect(readFileSync(join(dir, 'status.json'), 'utf8')).toContain(`"supervisePid": ${child.pid}`);
+    // status.json is written just after status; wait for it rather than race it.
+    const json = await waitFor(() => (existsSync(join(dir, 'status.json')) ? readFileSync(join(dir, 'status.json'), 'utf8') : undefined), {
+      what: 'status.json of the foreground supervise',
+    });
+    expect(json).toContain(`"supervisePid": ${child.pid}`);
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(isAlive(pid)).toBe(false);
