@@ -96,6 +96,8 @@ describe('control bytes', () => {
     await waitFor(() => processState(servicePid) === 'T' || undefined, { what: 'the service stopped' });
     writeControl(dir, 'd');
     await waitFor(() => !isAlive(servicePid) || undefined, { what: `paused service ${servicePid} to end` });
+    // Dead is not yet reaped: status follows once the daemon has seen the exit.
+    await waitFor(() => readStatus(dir).pid === 0 || undefined, { what: 'status naming pid 0' });
     expect(readStatus(dir)).toMatchObject({ pid: 0, paused: false, want: 'down' });
   });
 
