@@ -31,7 +31,8 @@ function statOrNull(path: string): Stats | null {
   }
 }
 
-function openOrNull(path: string): number | null {
+/** Opens a service output file for reading; null when it does not exist yet (a service that never wrote has none). */
+export function openLogOrNull(path: string): number | null {
   try {
     return openSync(path, 'r');
   } catch (error) {
@@ -72,7 +73,7 @@ export async function followLog(options: FollowLogOptions): Promise<void> {
           drain(fd, position, write);
           closeSync(fd);
         }
-        fd = openOrNull(path);
+        fd = openLogOrNull(path);
         position = 0;
         continue;
       }

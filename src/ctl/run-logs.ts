@@ -1,11 +1,10 @@
 // `supervisectl logs [-f] [-n LINES] [--stderr|--stdout] DIR`: the last lines
 // of the service's __stdout or __stderr, then, with -f, whatever follows.
-import { closeSync, fstatSync, openSync } from 'node:fs';
+import { closeSync, fstatSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CtlContext } from './ctl-context.js';
-import { CtlError, describeCause, hasErrorCode } from './ctl-error.js';
 import { failureOf, SUCCEEDED, type DirOutcome } from './dir-outcome.js';
-import { followLog } from './follow-log.js';
+import { followLog, openLogOrNull } from './follow-log.js';
 import { readLastLines } from './read-last-lines.js';
 
 export interface LogsRequest {
@@ -14,19 +13,9 @@ export interface LogsRequest {
   readonly follow: boolean;
 }
 
-function openLog(path: string): number | null {
-  try {
-    return openSync(path, 'r');
-  } catch (error) {
-    // A service that never started has no output yet: nothing to print.
-    if (hasErrorCode(error, 'ENOENT')) return null;
-    throw new CtlError('system', `unable to open ${path}: ${describeCause(error)}`, { cause: error });
-  }
-}
-
 async function printLog(dir: string, request: LogsRequest, context: CtlContext): Promise<void> {
   const path = join(dir, request.stream === 'stderr' ? '__stderr' : '__stdout');
-  const fd = openLog(path);
+  const fd = openLogOrNull(path);
   let position = 0;
   let handedOver = false;
   try {

@@ -345,6 +345,13 @@ describe('supervisectl logs', () => {
     const service = await startSupervised([FOREVER]);
     expect(await ctl('logs', service.dir)).toMatchObject({ code: 0, stdout: '', stderr: '' });
   });
+
+  it('prints nothing, and no error, when __stdout and __stderr are gone (removed to free space)', async () => {
+    const service = await startSupervised([FOREVER]);
+    for (const name of ['__stdout', '__stderr']) rmSync(join(service.dir, name));
+    expect(await ctl('logs', service.dir)).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    expect(await ctl('logs', '--stderr', service.dir)).toMatchObject({ code: 0, stdout: '', stderr: '' });
+  });
 });
 
 /** Complete lines in a file, 0 while it does not exist. */
