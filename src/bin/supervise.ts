@@ -13,9 +13,11 @@ import { spawnDaemon, type DaemonLaunch, type HandoffResult } from '../io/daemon
 import { ensureFifos } from '../io/fifo.js';
 import { acquireLock } from '../io/lock-file.js';
 import { resolveExecutable } from '../io/resolve-executable.js';
+import { checkServiceOutputs } from '../io/service-output.js';
 import { prepareStatusDir } from '../io/status-dir.js';
 
-function checkLogFilesWritable(dir: string): void {
+/** The log files and the service's output files, opened as the daemon will open them, so a failure is reported here. */
+function checkFilesWritable(dir: string): void {
   for (const file of [NOTICE_LOG_FILE, WARNING_LOG_FILE]) {
     const path = join(dir, file);
     try {
@@ -23,6 +25,11 @@ function checkLogFilesWritable(dir: string): void {
     } catch (error) {
       throw new SuperviseError(`supervise: unable to open ${path}: ${describeCause(error)}`, EXIT_LOCK, { cause: error });
     }
+  }
+  try {
+    checkServiceOutputs([join(dir, '__stdout'), join(dir, '__stderr')]);
+  } catch (error) {
+    throw new SuperviseError(`supervise: ${(error as Error).message}`, EXIT_LOCK, { cause: error });
   }
 }
 
@@ -54,7 +61,7 @@ function startDaemonEarly(argv: readonly string[]): EarlyDaemon | null {
     resolveExecutable(guess.command[0], process.env.PATH, process.cwd());
     prepareStatusDir(guess.statusDir);
     lockFd = acquireLock(join(guess.statusDir, 'lock'));
-    checkLogFilesWritable(guess.statusDir);
+    checkFilesWritable(guess.statusDir);
     const launch = spawnDaemon(DAEMON_SCRIPT, argv, lockFd);
     const fifos = ensureFifos([join(guess.statusDir, 'control'), join(guess.statusDir, 'ok')]);
     fifos.catch(() => {});
@@ -125,7 +132,7 @@ async function mainInOrder(argv: readonly string[]): Promise<number> {
   const executable = resolveExecutable(options.command[0], process.env.PATH, process.cwd());
   prepareStatusDir(options.statusDir);
   const lockFd = acquireLock(join(options.statusDir, 'lock'));
-  checkLogFilesWritable(options.statusDir);
+  checkFilesWritable(options.statusDir);
   const payload: DaemonPayload = { options, executable };
 
   if (options.foreground) {

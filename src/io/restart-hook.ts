@@ -1,6 +1,7 @@
 // Runs the -r restart hook (SPEC section 6): argv, no shell, at most 60 s.
 import { spawn } from 'node:child_process';
-import { closeSync, constants, openSync } from 'node:fs';
+import { closeSync } from 'node:fs';
+import { openServiceOutputs } from './service-output.js';
 
 export const RESTART_HOOK_LIMIT_MS = 60_000;
 
@@ -10,13 +11,10 @@ export function runRestartHook(
   output: { stdoutPath: string; stderrPath: string },
   done: (outcome: string) => void,
 ): void {
-  const flags = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT;
-  let stdoutFd: number | null = null;
-  let stderrFd: number | null = null;
+  let fds: { stdout: number; stderr: number } | null = null;
   try {
-    stdoutFd = openSync(output.stdoutPath, flags, 0o644);
-    stderrFd = openSync(output.stderrPath, flags, 0o644);
-    const child = spawn(hook, [String(count)], { stdio: ['ignore', stdoutFd, stderrFd] });
+    fds = openServiceOutputs({ stdout: output.stdoutPath, stderr: output.stderrPath });
+    const child = spawn(hook, [String(count)], { stdio: ['ignore', fds.stdout, fds.stderr] });
     const timer = setTimeout(() => child.kill('SIGKILL'), RESTART_HOOK_LIMIT_MS);
     let finished = false;
     const finish = (outcome: string) => {
@@ -30,7 +28,9 @@ export function runRestartHook(
   } catch (error) {
     setImmediate(() => done(`failed: ${(error as Error).message}`));
   } finally {
-    if (stdoutFd !== null) closeSync(stdoutFd);
-    if (stderrFd !== null) closeSync(stderrFd);
+    if (fds !== null) {
+      closeSync(fds.stdout);
+      closeSync(fds.stderr);
+    }
   }
 }

@@ -3,27 +3,30 @@
 import { spawn } from 'node:child_process';
 import { closeSync, constants, openSync, readSync } from 'node:fs';
 import type { ServiceSignal } from '../core/types.js';
+import { openServiceOutputs } from './service-output.js';
 
 export interface StartServiceOptions {
   executable: string;
   argv: readonly string[];
-  stdoutPath: string;
-  stderrPath: string;
+  /** Where to open fd 1 and 2, and the same paths as messages should show them. */
+  output: { stdout: string; stderr: string };
+  shownOutput: { stdout: string; stderr: string };
   onExit(pid: number, code: number | null, signal: string | null): void;
   /** Called later, from the event loop, when exec failed (startService returned null). */
   onStartFailed(reason: string): void;
 }
 
-/** Returns the service's pid, or null when exec failed (onStartFailed follows). */
+/**
+ * Returns the service's pid, or null when exec failed (onStartFailed follows);
+ * throws ServiceOutputError when __stdout or __stderr cannot be opened.
+ */
 export function startService(options: StartServiceOptions): number | null {
   // Re-opened at every start so a removed or rotated file is re-created.
-  const flags = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT;
-  const stdoutFd = openSync(options.stdoutPath, flags, 0o644);
-  const stderrFd = openSync(options.stderrPath, flags, 0o644);
+  const output = openServiceOutputs(options.output, options.shownOutput);
   try {
     const child = spawn(options.executable, options.argv.slice(1), {
       argv0: options.argv[0],
-      stdio: ['ignore', stdoutFd, stderrFd],
+      stdio: ['ignore', output.stdout, output.stderr],
     });
     if (child.pid === undefined) {
       // spawn reports exec failures on the next tick, as an 'error' event.
@@ -36,8 +39,8 @@ export function startService(options: StartServiceOptions): number | null {
     child.on('error', () => {});
     return pid;
   } finally {
-    closeSync(stdoutFd);
-    closeSync(stderrFd);
+    closeSync(output.stdout);
+    closeSync(output.stderr);
   }
 }
 
