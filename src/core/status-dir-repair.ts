@@ -9,8 +9,15 @@
 /** What the path of one entry the daemon holds open names now. */
 export type HeldEntryState = 'ours' | 'missing' | 'replaced';
 
+/**
+ * Where the directory the daemon holds stands: at its path; moved or renamed
+ * away (it lives on elsewhere, and the path may belong to a new supervise);
+ * removed with nothing at the path; removed with something else at the path.
+ */
+export type HeldDirState = 'present' | 'moved' | 'missing' | 'taken';
+
 export interface StatusDirObservation {
-  dir: 'present' | 'missing' | 'not-directory';
+  dir: HeldDirState;
   lock: HeldEntryState;
   control: HeldEntryState;
   ok: HeldEntryState;
@@ -26,10 +33,18 @@ export interface StatusDirPlan {
   warnings: string[];
 }
 
-/** Repairs in the order they must run: the directory, then the lock (before anyone else takes it), the FIFOs, status. */
-export function planStatusDirRepairs(observed: StatusDirObservation): StatusDirPlan {
-  if (observed.dir === 'not-directory') {
-    return { repairs: [], warnings: ['the status directory was replaced by something that is not a directory; supervision goes on without it'] };
+/**
+ * Repairs in the order they must run: the directory, then the lock (before
+ * anyone else takes it), the FIFOs, status. Only ever inside the directory
+ * supervise holds, or at its path when that names nothing: a path that names
+ * another directory now is someone else's. `previousDir` is what the last
+ * look found, so a lasting state is reported once, not at every status write.
+ */
+export function planStatusDirRepairs(observed: StatusDirObservation, previousDir: HeldDirState = 'present'): StatusDirPlan {
+  if (observed.dir === 'taken') {
+    const warnings =
+      previousDir === 'taken' ? [] : ['the status directory was removed and its path now names something else; supervision goes on without it'];
+    return { repairs: [], warnings };
   }
   if (observed.dir === 'missing') {
     return {
@@ -39,6 +54,9 @@ export function planStatusDirRepairs(observed: StatusDirObservation): StatusDirP
   }
   const repairs: StatusDirRepair[] = [];
   const warnings: string[] = [];
+  if (observed.dir === 'moved' && previousDir !== 'moved') {
+    warnings.push('the status directory was moved or renamed away from this path; supervise goes on in it and leaves the path alone');
+  }
   const held: Array<[keyof Pick<StatusDirObservation, 'lock' | 'control' | 'ok'>, StatusDirRepair]> = [
     ['lock', 'relock'],
     ['control', 'recreate-control'],

@@ -4,7 +4,7 @@
 // the control FIFO, the child and timers.
 import { closeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { readStderrTail } from '../alarm/read-stderr-tail.js';
 import type { AlarmReport } from '../alarm/render-alarm.js';
 import type { SuperviseOptions } from '../cli/supervise-options.js';
@@ -21,7 +21,9 @@ import { markCloseOnExec } from '../io/close-on-exec.js';
 import { restoreCallerEnvironment } from '../io/daemon-environment.js';
 import type { HandoffResult } from '../io/daemon-handoff.js';
 import { ensureFifo, holdOkFifo } from '../io/fifo.js';
+import { HeldStatusDir } from '../io/held-status-dir.js';
 import { runRestartHook } from '../io/restart-hook.js';
+import { ServiceOutputError } from '../io/service-output.js';
 import { signalService, startService } from '../io/service-process.js';
 import { writeStatusFiles } from '../io/status-file.js';
 import { DeferredLogger, type LevelLogger } from '../log/deferred-logger.js';
@@ -105,7 +107,7 @@ function readStderrTailSafely(path: string): string[] {
 }
 
 /** Loads winston and points the deferred logger at supervise.log and supervise.log.wf. */
-async function attachLogFiles(logger: DeferredLogger, dir: string, firstStartDone: Promise<void>): Promise<void> {
+async function attachLogFiles(logger: DeferredLogger, dir: () => string, firstStartDone: Promise<void>): Promise<void> {
   await firstStartDone;
   try {
     const { createSuperviseLogger } = await import('../log/create-logger.js');
@@ -120,12 +122,10 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
   const { options, executable } = payload;
   const dir = resolve(options.statusDir);
   const name = moduleNameOf(options.statusDir);
-  const paths = {
-    control: join(dir, 'control'),
-    ok: join(dir, 'ok'),
-    stdout: join(dir, '__stdout'),
-    stderr: join(dir, '__stderr'),
-  };
+  // Every file is reached through the directory held open, wherever it is moved to.
+  const held = new HeldStatusDir(dir);
+  const output = () => ({ stdout: held.file('__stdout'), stderr: held.file('__stderr') });
+  const shownOutput = { stdout: held.shownFile('__stdout'), stderr: held.shownFile('__stderr') };
 
   restoreCallerEnvironment();
   for (const fd of [descriptors.lockFd, ...descriptors.inherited]) markCloseOnExec(fd);
@@ -138,9 +138,9 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
   let config = loaded.config;
   logConfig(logger, loaded, options.configPath);
 
-  ensureFifo(paths.control);
-  ensureFifo(paths.ok);
-  const ok = holdOkFifo(paths.ok);
+  ensureFifo(held.file('control'));
+  ensureFifo(held.file('ok'));
+  const ok = holdOkFifo(held.file('ok'));
 
   let report = descriptors.report;
   const pendingAlarms = new Set<Promise<void>>();
@@ -158,12 +158,12 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
       pid: state.service?.pid ?? 0,
     });
     try {
-      writeStatusFiles(dir, bytes, buildStatusJson(state, dir, options, config, Date.now()));
+      writeStatusFiles(held.root, bytes, buildStatusJson(state, dir, options, config, Date.now()));
       statusWarned = false;
       return true;
     } catch (error) {
       // Supervision goes on without a status file; warn once per failure streak.
-      if (!statusWarned) logger.warning(`unable to write ${join(dir, 'status')}: ${describeCause(error)}`);
+      if (!statusWarned) logger.warning(`unable to write ${held.shownFile('status')}: ${describeCause(error)}`);
       statusWarned = true;
       return false;
     }
@@ -179,24 +179,25 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
     startService(callbacks) {
       // __stdout and __stderr are opened in the status directory: make sure it is there.
       keeper?.check(false);
-      const pid = startService({
-        executable,
-        argv: options.command,
-        stdoutPath: paths.stdout,
-        stderrPath: paths.stderr,
-        onExit: callbacks.onExit,
-        onStartFailed(reason) {
-          if (report) {
-            // The first start failed: tell the caller's terminal and stop, starting nothing.
-            report({ ok: false, exitCode: EXIT_COMMAND, message: `supervise: unable to start ${options.command[0]}: ${reason}` });
-            report = null;
-            logger.fatal(`unable to start service ${name}: ${reason}`);
-            shutdown(EXIT_COMMAND);
-            return;
-          }
-          callbacks.onStartFailed(reason);
-        },
-      });
+      let pid: number | null;
+      try {
+        pid = startService({
+          executable,
+          argv: options.command,
+          output: output(),
+          shownOutput,
+          onExit: callbacks.onExit,
+          onStartFailed(reason) {
+            if (report) failFirstStart(EXIT_COMMAND, `unable to start ${options.command[0]}: ${reason}`, reason);
+            else callbacks.onStartFailed(reason);
+          },
+        });
+      } catch (error) {
+        // __stdout or __stderr cannot be opened (a directory, another user's file, a FIFO nobody reads).
+        if (!(error instanceof ServiceOutputError) || !report) throw error;
+        failFirstStart(EXIT_LOCK, error.message, error.message);
+        return null;
+      }
       if (pid !== null && report) {
         // Reported once status holds the pid: the machine writes it right after this returns.
         const firstReport = report;
@@ -221,7 +222,7 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
         exit: effect.exit,
         window: { exits: effect.window.exits, coreDumps: effect.window.coreDumps, seconds: state.config.limits.alarmInterval },
         next: effect.next,
-        stderrTail: readStderrTailSafely(paths.stderr),
+        stderrTail: readStderrTailSafely(output().stderr),
         at: effect.exit.at,
       };
       const target = config;
@@ -246,6 +247,7 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
     runRestartHook(count, done) {
       const hook = options.restartHook as string;
       logger.notice(`running restart hook ${hook} ${count}`);
+      const paths = output();
       runRestartHook(hook, count, { stdoutPath: paths.stdout, stderrPath: paths.stderr }, (outcome) => {
         logger.notice(`restart hook ${hook} ${outcome}`);
         done();
@@ -253,6 +255,14 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
     },
     exit: shutdown,
   });
+
+  /** The first start failed: tell the caller's terminal and stop, starting nothing. */
+  function failFirstStart(exitCode: number, callerMessage: string, reason: string): void {
+    report?.({ ok: false, exitCode, message: `supervise: ${callerMessage}` });
+    report = null;
+    logger.fatal(`unable to start service ${name}: ${reason}`);
+    shutdown(exitCode);
+  }
 
   /**
    * Releases the lock and `ok` at once, so a new supervise may start, but lets
@@ -275,7 +285,7 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
 
   function startSupervising(): void {
     keeper = new StatusDirKeeper({
-      dir,
+      dir: held,
       lockFd: descriptors.lockFd,
       ok,
       onControlBytes(bytes) {
@@ -295,7 +305,7 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
 
   let markFirstStartDone = () => {};
   const firstStartDone = new Promise<void>((resolve) => (markFirstStartDone = resolve));
-  const logFilesAttached = attachLogFiles(logger, dir, firstStartDone);
+  const logFilesAttached = attachLogFiles(logger, () => held.root, firstStartDone);
 
   // A service left running by a supervise killed with SIGKILL is stopped
   // before the first start, so two copies never run; control is read only

@@ -9,11 +9,11 @@
 // while supervise holds the file open. So an idle daemon is woken only by the
 // tampering itself, never by a timer, and the service writing __stdout next
 // door (which a watch on the directory would report) costs nothing.
-import { closeSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync } from 'node:fs';
 import { SuperviseError, describeCause } from '../core/supervise-error.js';
-import { planStatusDirRepairs, type StatusDirRepair } from '../core/status-dir-repair.js';
+import { planStatusDirRepairs, type HeldDirState, type StatusDirRepair } from '../core/status-dir-repair.js';
 import { ensureFifo, holdOkFifo, openControlFifo, type ControlReader } from '../io/fifo.js';
+import type { HeldStatusDir } from '../io/held-status-dir.js';
 import { acquireLock } from '../io/lock-file.js';
 import { observeStatusDir, watchEntry } from '../io/status-dir-entries.js';
 import type { SupervisorLogger } from '../supervisor.js';
@@ -40,7 +40,7 @@ const REPAIR_TARGETS: Record<StatusDirRepair, string> = {
 };
 
 export interface StatusDirKeeperOptions {
-  dir: string;
+  dir: HeldStatusDir;
   lockFd: number;
   /** `ok`, already held open. */
   ok: { readonly fd: number; close(): void };
@@ -51,13 +51,15 @@ export interface StatusDirKeeperOptions {
 }
 
 export class StatusDirKeeper {
-  private readonly dir: string;
+  private readonly dir: HeldStatusDir;
   private readonly logger: SupervisorLogger;
   private lockFd: number;
   private ok: { readonly fd: number; close(): void };
   private control: ControlReader;
   private readonly watchers = new Map<WatchedEntry, { close(): void }>();
   private statusWritten = false;
+  /** What the last look found, so a lasting state is reported once. */
+  private dirState: HeldDirState = 'present';
   private settleTimer: NodeJS.Timeout | null = null;
   private closed = false;
 
@@ -78,9 +80,11 @@ export class StatusDirKeeper {
     if (this.closed) return;
     let plan;
     try {
-      plan = planStatusDirRepairs(observeStatusDir(this.dir, this.held(), this.statusWritten));
+      const observed = observeStatusDir(this.dir, this.held(), this.statusWritten);
+      plan = planStatusDirRepairs(observed, this.dirState);
+      this.dirState = observed.dir === 'missing' ? 'present' : observed.dir;
     } catch (error) {
-      this.logger.warning(`unable to check ${this.dir}: ${describeCause(error)}`);
+      this.logger.warning(`unable to check ${this.dir.shown}: ${describeCause(error)}`);
       return;
     }
     const failures: string[] = [];
@@ -91,11 +95,11 @@ export class StatusDirKeeper {
       } catch (error) {
         // acquireLock's own message already reads `supervise: unable to lock PATH: held by supervise pid N`.
         if (error instanceof SuperviseError) failures.push(error.message.replace(/^supervise: /, ''));
-        else failures.push(`unable to ${REPAIR_VERBS[repair]} ${join(this.dir, REPAIR_TARGETS[repair])}: ${describeCause(error)}`);
+        else failures.push(`unable to ${REPAIR_VERBS[repair]} ${this.dir.shownFile(REPAIR_TARGETS[repair])}: ${describeCause(error)}`);
       }
     }
     // Logged last: with the directory gone the log files come back only now.
-    for (const warning of plan.warnings) this.logger.warning(`${this.dir}: ${warning}`);
+    for (const warning of plan.warnings) this.logger.warning(`${this.dir.shown}: ${warning}`);
     for (const failure of failures) this.logger.warning(failure);
   }
 
@@ -125,12 +129,12 @@ export class StatusDirKeeper {
   private carryOut(repair: StatusDirRepair): void {
     switch (repair) {
       case 'create-dir':
-        mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+        this.dir.recreate();
         return;
       case 'relock': {
         // The old lock is on an inode nobody can reach; a fresh supervise
         // would lock the new file, so take that one before it can.
-        const fd = acquireLock(join(this.dir, 'lock'));
+        const fd = acquireLock(this.dir.file('lock'), this.dir.shownFile('lock'));
         closeSync(this.lockFd);
         this.lockFd = fd;
         this.watch('lock');
@@ -138,14 +142,14 @@ export class StatusDirKeeper {
       }
       case 'recreate-control':
         this.control.close();
-        ensureFifo(join(this.dir, 'control'));
+        ensureFifo(this.dir.file('control'));
         this.control = this.openControl();
         this.watch('control');
         return;
       case 'recreate-ok':
         this.ok.close();
-        ensureFifo(join(this.dir, 'ok'));
-        this.ok = holdOkFifo(join(this.dir, 'ok'));
+        ensureFifo(this.dir.file('ok'));
+        this.ok = holdOkFifo(this.dir.file('ok'));
         this.watch('ok');
         return;
       case 'rewrite-status':
@@ -155,15 +159,14 @@ export class StatusDirKeeper {
   }
 
   private openControl(): ControlReader {
-    const path = join(this.dir, 'control');
-    return openControlFifo(path, this.options.onControlBytes, (error) =>
-      this.logger.warning(`unable to read ${path}: ${describeCause(error)}`),
+    return openControlFifo(this.dir.file('control'), this.options.onControlBytes, (error) =>
+      this.logger.warning(`unable to read ${this.dir.shownFile('control')}: ${describeCause(error)}`),
     );
   }
 
   private watch(entry: WatchedEntry): void {
     this.unwatch(entry);
-    const watcher = watchEntry(join(this.dir, entry), () => this.settleThenCheck());
+    const watcher = watchEntry(this.dir.file(entry), () => this.settleThenCheck());
     if (watcher) this.watchers.set(entry, watcher);
   }
 

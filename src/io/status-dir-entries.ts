@@ -1,8 +1,8 @@
 // Looks at the entries of a status directory that the daemon holds open, and
 // watches them, for src/core/status-dir-repair.ts. No decisions here.
 import { fstatSync, lstatSync, watch, type FSWatcher } from 'node:fs';
-import { join } from 'node:path';
-import type { HeldEntryState, StatusDirObservation } from '../core/status-dir-repair.js';
+import type { HeldDirState, HeldEntryState, StatusDirObservation } from '../core/status-dir-repair.js';
+import type { HeldDirPlace, HeldStatusDir } from './held-status-dir.js';
 
 export interface HeldDescriptors {
   lockFd: number;
@@ -10,16 +10,23 @@ export interface HeldDescriptors {
   okFd: number;
 }
 
-export function observeStatusDir(dir: string, held: HeldDescriptors, statusWritten: boolean): StatusDirObservation {
-  const dirStat = lstatSync(dir, { throwIfNoEntry: false });
-  if (dirStat === undefined) return { dir: 'missing', lock: 'missing', control: 'missing', ok: 'missing', status: 'missing' };
-  if (!dirStat.isDirectory()) return { dir: 'not-directory', lock: 'missing', control: 'missing', ok: 'missing', status: 'missing' };
-  const statusPresent = lstatSync(join(dir, 'status'), { throwIfNoEntry: false }) !== undefined;
+const DIR_STATES: Record<HeldDirPlace, HeldDirState> = {
+  'at-path': 'present',
+  moved: 'moved',
+  removed: 'missing',
+  'removed-path-taken': 'taken',
+};
+
+/** Entries are looked at inside the directory supervise holds, wherever it is now. */
+export function observeStatusDir(dir: HeldStatusDir, held: HeldDescriptors, statusWritten: boolean): StatusDirObservation {
+  const state = DIR_STATES[dir.locate()];
+  if (state === 'missing' || state === 'taken') return { dir: state, lock: 'missing', control: 'missing', ok: 'missing', status: 'missing' };
+  const statusPresent = lstatSync(dir.file('status'), { throwIfNoEntry: false }) !== undefined;
   return {
-    dir: 'present',
-    lock: observeHeldEntry(join(dir, 'lock'), held.lockFd),
-    control: observeHeldEntry(join(dir, 'control'), held.controlFd),
-    ok: observeHeldEntry(join(dir, 'ok'), held.okFd),
+    dir: state,
+    lock: observeHeldEntry(dir.file('lock'), held.lockFd),
+    control: observeHeldEntry(dir.file('control'), held.controlFd),
+    ok: observeHeldEntry(dir.file('ok'), held.okFd),
     status: !statusWritten ? 'not-written-yet' : statusPresent ? 'present' : 'missing',
   };
 }

@@ -21,8 +21,8 @@ export { DEFAULT_LOG_MAX_BYTES, LOG_MAX_BYTES_ENV, NOTICE_LOG_FILE, readLogMaxBy
 
 
 export interface SuperviseLoggerOptions {
-  /** The status directory; it must exist. */
-  dir: string;
+  /** The status directory; it must exist. A function is asked again at every line. */
+  dir: string | (() => string);
   /** Size limit of each file; default from SUPERVISE_LOG_MAX_BYTES, else DEFAULT_LOG_MAX_BYTES. */
   maxBytes?: number;
   now?: () => Date;
@@ -43,8 +43,10 @@ export interface SuperviseLogger {
 export function createSuperviseLogger(options: SuperviseLoggerOptions): SuperviseLogger {
   const now = options.now ?? (() => new Date());
   const maxBytes = options.maxBytes ?? readLogMaxBytes();
+  const { dir } = options;
+  const dirOf = typeof dir === 'string' ? () => dir : dir;
   const noticeFile = new ReopeningFileTransport({
-    path: join(options.dir, NOTICE_LOG_FILE),
+    path: () => join(dirOf(), NOTICE_LOG_FILE),
     maxBytes,
     format: keepLevel('notice'),
     formatLostLinesNote: (lost, reason) => formatLogLine('notice', describeLostLines(lost, reason), now()),
@@ -52,7 +54,7 @@ export function createSuperviseLogger(options: SuperviseLoggerOptions): Supervis
   let warningFile: ReopeningFileTransport;
   try {
     warningFile = new ReopeningFileTransport({
-      path: join(options.dir, WARNING_LOG_FILE),
+      path: () => join(dirOf(), WARNING_LOG_FILE),
       maxBytes,
       // winston levels are thresholds: 'warning' takes warning and the more severe fatal.
       level: 'warning',

@@ -34,8 +34,12 @@ export class LogFileError extends Error {
 }
 
 export interface ReopeningFileTransportOptions extends TransportStream.TransportStreamOptions {
-  /** The log file; created if missing, re-created whenever it stops naming the open file. */
-  path: string;
+  /**
+   * The log file; created if missing, re-created whenever it stops naming the
+   * open file. A function is asked again at every line: the daemon's status
+   * directory is reached through the descriptor it holds, which can change.
+   */
+  path: string | (() => string);
   /** A write that would take the file past this many bytes renames it to `PATH.1` first. */
   maxBytes: number;
   /**
@@ -47,7 +51,7 @@ export interface ReopeningFileTransportOptions extends TransportStream.Transport
 }
 
 export class ReopeningFileTransport extends TransportStream {
-  readonly path: string;
+  private readonly pathOf: () => string;
   private readonly maxBytes: number;
   private readonly formatLostLinesNote: ((lostLines: number, reason: string) => string) | undefined;
   private fd: number | undefined;
@@ -63,10 +67,15 @@ export class ReopeningFileTransport extends TransportStream {
     if (!Number.isSafeInteger(options.maxBytes) || options.maxBytes <= 0) {
       throw new RangeError(`maxBytes must be a positive integer, got ${String(options.maxBytes)}`);
     }
-    this.path = options.path;
+    const { path } = options;
+    this.pathOf = typeof path === 'string' ? () => path : path;
     this.maxBytes = options.maxBytes;
     this.formatLostLinesNote = options.formatLostLinesNote;
     this.fd = openLogFile(this.path);
+  }
+
+  get path(): string {
+    return this.pathOf();
   }
 
   /** winston hands each accepted info here; the callback runs before returning, keeping the pipeline synchronous. */

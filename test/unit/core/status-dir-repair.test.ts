@@ -26,9 +26,19 @@ describe('planStatusDirRepairs', () => {
     });
   });
 
-  it('touches nothing when a file took the directory\'s place', () => {
-    const plan = planStatusDirRepairs({ ...whole, dir: 'not-directory' });
+  it('touches nothing, and says so once, when the path of a removed directory names something else now', () => {
+    const gone = { dir: 'taken', lock: 'missing', control: 'missing', ok: 'missing', status: 'missing' } as const;
+    const plan = planStatusDirRepairs(gone);
     expect(plan.repairs).toEqual([]);
-    expect(plan.warnings[0]).toContain('not a directory');
+    expect(plan.warnings[0]).toContain('names something else');
+    expect(planStatusDirRepairs(gone, 'taken')).toEqual({ repairs: [], warnings: [] });
+  });
+
+  it('repairs inside a directory moved away, never at its old path, and says so once', () => {
+    const moved = { ...whole, dir: 'moved', control: 'missing' } as const;
+    const plan = planStatusDirRepairs(moved);
+    expect(plan.repairs).toEqual(['recreate-control']);
+    expect(plan.warnings).toEqual([expect.stringContaining('moved or renamed away'), 'control was removed; re-created it']);
+    expect(planStatusDirRepairs({ ...whole, dir: 'moved' }, 'moved')).toEqual({ repairs: [], warnings: [] });
   });
 });
