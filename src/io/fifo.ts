@@ -4,13 +4,15 @@ import { chmodSync, closeSync, constants, lstatSync, openSync, unlinkSync } from
 import { Socket } from 'node:net';
 
 /**
- * Whether `path` must be created: false for a FIFO already there (its mode
- * tightened to 0600), true after removing anything else or finding nothing.
+ * Whether `path` must be created: false for a FIFO of ours already there (its
+ * mode tightened to 0600), true after removing anything else or finding nothing.
  */
 function clearForFifo(path: string): boolean {
   try {
     const stat = lstatSync(path);
-    if (stat.isFIFO()) {
+    // A FIFO of another user stays theirs whatever its mode (they may chmod it
+    // back, or hold it open): only a new one shuts them out.
+    if (stat.isFIFO() && stat.uid === process.geteuid?.()) {
       // One left by an older supervise or by hand may let anyone send commands.
       if ((stat.mode & 0o777) !== 0o600) chmodSync(path, 0o600);
       return false;

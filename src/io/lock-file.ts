@@ -1,17 +1,31 @@
 // The `lock` file: flock(LOCK_EX|LOCK_NB) held for the daemon's whole life, so
 // `fuser lock` names the daemon and `flock -n lock true` fails while it runs.
-import { closeSync, fchmodSync, fstatSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, fchmodSync, fstatSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { constants as fsConstants } from 'node:fs';
 import fsExt from 'fs-ext';
 import { EXIT_LOCK, SuperviseError, describeCause } from '../core/supervise-error.js';
 
-/** Opens and locks `path`; the returned descriptor must stay open to keep the lock. */
-export function acquireLock(path: string): number {
+/**
+ * Opens and locks `path`; the returned descriptor must stay open to keep the
+ * lock. `shown` is the path for messages when `path` is a /proc alias of it.
+ */
+export function acquireLock(path: string, shown: string = path): number {
+  const fd = openAndLock(path, shown);
+  if (fstatSync(fd).uid === process.geteuid?.()) return fd;
+  try {
+    return replaceForeignLock(path, fd, shown);
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+}
+
+function openAndLock(path: string, shown: string): number {
   let fd: number;
   try {
     fd = openSync(path, fsConstants.O_RDWR | fsConstants.O_CREAT, 0o600);
   } catch (error) {
-    throw new SuperviseError(`supervise: unable to open ${path}: ${describeCause(error)}`, EXIT_LOCK, { cause: error });
+    throw new SuperviseError(`supervise: unable to open ${shown}: ${describeCause(error)}`, EXIT_LOCK, { cause: error });
   }
   restrictMode(fd);
   try {
@@ -22,11 +36,39 @@ export function acquireLock(path: string): number {
     if (code === 'EAGAIN' || code === 'EWOULDBLOCK') {
       const holders = findLockHolders(path);
       const who = holders.length > 0 ? `pid ${holders.join(', ')}` : 'another process';
-      throw new SuperviseError(`supervise: unable to lock ${path}: held by supervise ${who}`, EXIT_LOCK, { cause: error });
+      throw new SuperviseError(`supervise: unable to lock ${shown}: held by supervise ${who}`, EXIT_LOCK, { cause: error });
     }
-    throw new SuperviseError(`supervise: unable to lock ${path}: ${describeCause(error)}`, EXIT_LOCK, { cause: error });
+    throw new SuperviseError(`supervise: unable to lock ${shown}: ${describeCause(error)}`, EXIT_LOCK, { cause: error });
   }
   return fd;
+}
+
+/**
+ * A `lock` left by another user stays theirs (and they may chmod it, or hold
+ * it open, to keep every later supervise out): put a file of our own in its
+ * place. Ours is locked before the rename and the old one stays locked until
+ * after it, so a racing supervise finds a held lock at the path all along.
+ */
+function replaceForeignLock(path: string, foreignFd: number, shown: string): number {
+  const fresh = `${path}.new`;
+  try {
+    unlinkSync(fresh);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw lockFailure('replace', shown, error);
+  }
+  const fd = openAndLock(fresh, `${shown}.new`);
+  try {
+    renameSync(fresh, path);
+  } catch (error) {
+    closeSync(fd);
+    throw lockFailure('replace', shown, error);
+  }
+  closeSync(foreignFd);
+  return fd;
+}
+
+function lockFailure(verb: string, shown: string, error: unknown): SuperviseError {
+  return new SuperviseError(`supervise: unable to ${verb} ${shown}: ${describeCause(error)}`, EXIT_LOCK, { cause: error });
 }
 
 /** SPEC section 3: lock is 0600, even when an older file was looser; not ours to change, it stays. */
