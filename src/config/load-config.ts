@@ -1,6 +1,8 @@
 // Reads supervise.conf and parses it for one module. Never throws: a file that
 // cannot be used gives the defaults (no alarms, no limits) and a warning, and
 // `fileRead: false` so a reload (`r`) can keep the values it had instead.
+// The warning says what follows, which differs: at start-up alarms and limits
+// are off, while `r` keeps the values in force (SPEC section 4).
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { MAX_CONFIG_BYTES } from './config-defaults.js';
 import { parseConfig, type ConfigResult } from './parse-config.js';
@@ -8,9 +10,14 @@ import { parseConfig, type ConfigResult } from './parse-config.js';
 export interface LoadedConfig extends ConfigResult {
   /** false when the file could not be read and `config` is the built-in defaults. */
   fileRead: boolean;
+  /** For `r`: why this file must not replace the values in force (unreadable, or lines that cannot be parsed), or null. */
+  reloadRefusal: string | null;
 }
 
-export function loadConfig(path: string, moduleName: string): LoadedConfig {
+/** 'start': the file is all there is. 'reload': `r`, where a file that cannot be used keeps the values in force. */
+export type ConfigLoad = 'start' | 'reload';
+
+export function loadConfig(path: string, moduleName: string, load: ConfigLoad = 'start'): LoadedConfig {
   let text: string;
   try {
     text = readSmallFile(path);
@@ -18,15 +25,21 @@ export function loadConfig(path: string, moduleName: string): LoadedConfig {
     // The empty text yields the defaults and their log lines; its own warning
     // ("no [global] section") would only hide the real reason.
     const { config, loaded } = parseConfig('', moduleName, path);
+    // At start-up the defaults follow; on `r` the caller says that the old values stay.
+    const outcome = load === 'start' ? `; alarms and limits are off for ${moduleName}` : '';
     return {
       config,
-      warnings: [`unable to read ${path}: ${reasonOf(error)}; alarms and limits are off for ${moduleName}`],
+      warnings: [`unable to read ${path}: ${reasonOf(error)}${outcome}`],
       loaded,
       unparsedLines: 0,
       fileRead: false,
+      reloadRefusal: 'it cannot be read',
     };
   }
-  return { ...parseConfig(text, moduleName, path), fileRead: true };
+  const parsed = parseConfig(text, moduleName, path);
+  const { unparsedLines } = parsed;
+  const reloadRefusal = unparsedLines === 0 ? null : `${unparsedLines} ${unparsedLines === 1 ? 'line' : 'lines'} cannot be parsed`;
+  return { ...parsed, fileRead: true, reloadRefusal };
 }
 
 function readSmallFile(path: string): string {

@@ -22,12 +22,21 @@
 // - A repeated section merges into its first occurrence (later values win, as
 //   ini does) and keeps the first one's place for the before/after-[global]
 //   rule; a repeated key within a section: the later value wins. Both warn.
+// - Two kinds of line warnings (SPEC section 4): a line that cannot be parsed
+//   or used ("unable to parse FILE line N: ...") makes `r` keep the old values;
+//   a note about a legal line ("FILE line N: ...": a repeated section or key,
+//   an unknown key, a 0 that does not override [global], an alarm_mail entry
+//   that is not an address) does not, so reload accepts what start-up accepts.
+// - Values are masked (maskCredentials) wherever they are shown, so a
+//   mail_transport password never reaches the log, however malformed the URL.
 // - A malformed `[...]` line ends the current section, as any `[` line did in
 //   the original, so its keys are ignored rather than added to the section above.
 // - Numbers are whole decimal numbers from 0 to MAX_CONFIG_NUMBER; anything
 //   else warns and is ignored (the default, or [global]'s value, stays).
 import { decode } from 'ini';
 import { createDefaultConfig, MAX_CONFIG_NUMBER, MAX_GSM_NUMBERS, MIN_ALARM_INTERVAL } from './config-defaults.js';
+import { isMailAddress } from './mail-address.js';
+import { maskCredentials } from './mask-credentials.js';
 import type { ModuleConfig } from './module-config.js';
 
 export type { ModuleConfig } from './module-config.js';
@@ -36,7 +45,7 @@ export interface ConfigResult {
   config: ModuleConfig;
   /** One line each, naming the file and, where there is one, the line number. */
   warnings: string[];
-  /** Lines that could not be parsed: a reload (`r`) keeps the old values when there are any. */
+  /** Lines that could not be parsed or used: a reload (`r`) keeps the old values when there are any. Notes about legal lines do not count. */
   unparsedLines: number;
   /** `key = value (source)` for every value in force, for the log on start and on `r`. */
   loaded: string[];
@@ -112,13 +121,14 @@ export function parseConfig(text: string, moduleName: string, file: string): Con
     layers.push(layerOf(global, false));
     if (own !== undefined) layers.push(layerOf(own, true));
   } else {
-    warnings.add(`no [${GLOBAL_SECTION}] and no [${moduleName}] section in ${file}: alarms and limits are off for ${moduleName}`);
+    // Phrased to hold whether the file is then used (start-up) or refused (`r` with a bad line).
+    warnings.add(`no [${GLOBAL_SECTION}] and no [${moduleName}] section in ${file}: it gives ${moduleName} no alarms and no limits`);
   }
 
   const config = createDefaultConfig();
   const sources = new Map<keyof ModuleConfig, string[]>();
   for (const layer of layers) applyLayer(layer, config, sources, warnings);
-  const clampedFrom = finishConfig(config, warnings);
+  const clampedFrom = finishConfig(config, warnings, moduleName);
 
   return { config, warnings: warnings.list(), unparsedLines: warnings.unparsedLines, loaded: describeConfig(config, sources, clampedFrom) };
 }
@@ -143,7 +153,7 @@ function scanLines(text: string, warnings: WarningList): { sections: Map<string,
         section = { name, opaque: `s${sections.size}`, line: lineNo, keyLines: new Map() };
         sections.set(name, section);
       } else {
-        warnings.addForLine(lineNo, `section [${name}] repeats the one at line ${section.line}; their keys are merged and later values win`);
+        warnings.addForLine(lineNo, `section [${name}] repeats the one at line ${section.line}; their keys are merged and later values win`, 'note');
       }
       iniLines.push(`[${section.opaque}]`);
       current = section;
@@ -169,12 +179,12 @@ function scanLines(text: string, warnings: WarningList): { sections: Map<string,
       return;
     }
     if (!Object.hasOwn(KEYS, key)) {
-      warnings.addForLine(lineNo, `unknown key ${show(key)}; known keys: ${Object.keys(KEYS).join(', ')}`);
+      warnings.addForLine(lineNo, `unknown key ${show(key)} is ignored; known keys: ${Object.keys(KEYS).join(', ')}`, 'note');
       return;
     }
     const earlier = current.keyLines.get(key);
     if (earlier !== undefined) {
-      warnings.addForLine(lineNo, `${key} repeats line ${earlier} in [${current.name}]; the later value wins`);
+      warnings.addForLine(lineNo, `${key} repeats line ${earlier} in [${current.name}]; the later value wins`, 'note');
     }
     current.keyLines.set(key, lineNo);
     iniLines.push(`${key}=${escapeForIni(stripTrailingComment(rawValue))}`);
@@ -211,7 +221,7 @@ function applyLayer(
         }
         if (overlay && number === 0) {
           if (config[spec.field] > 0) {
-            warnings.addForLine(lineNo, `${key} 0 in ${from} does not override [${GLOBAL_SECTION}]'s ${config[spec.field]}: a section after [${GLOBAL_SECTION}] overrides numbers only with values above 0; put ${from} before [${GLOBAL_SECTION}] to use only its own values`);
+            warnings.addForLine(lineNo, `${key} 0 in ${from} does not override [${GLOBAL_SECTION}]'s ${config[spec.field]}: a section after [${GLOBAL_SECTION}] overrides numbers only with values above 0; put ${from} before [${GLOBAL_SECTION}] to use only its own values`, 'note');
           }
           break;
         }
@@ -220,7 +230,8 @@ function applyLayer(
         break;
       }
       case 'list': {
-        const items = value.split(/[\s,]+/).filter((item) => item !== '');
+        let items = value.split(/[\s,]+/).filter((item) => item !== '');
+        if (spec.field === 'alarmMail') items = keepMailAddresses(items, lineNo, warnings);
         if (items.length === 0) break;
         config[spec.field] = overlay ? [...config[spec.field], ...items] : items;
         sources.set(spec.field, overlay ? [...(sources.get(spec.field) ?? []), from] : [from]);
@@ -240,9 +251,24 @@ function applyLayer(
   }
 }
 
+/** alarm_mail entries that are addresses; a note names each one that is not, with its line. */
+function keepMailAddresses(items: string[], lineNo: number, warnings: WarningList): string[] {
+  const kept = items.filter((item) => isMailAddress(item));
+  for (const item of items) {
+    if (kept.includes(item)) continue;
+    const why = item.includes('@') ? 'expected NAME@DOMAIN' : 'no @';
+    warnings.addForLine(lineNo, `alarm_mail entry ${show(item)} is not a mail address (${why}); no alarm mail goes to it`, 'note');
+  }
+  warnings.droppedMail += items.length - kept.length;
+  return kept;
+}
+
 /** Dedupes and caps the lists, clamps the window; returns the interval before clamping when it was raised. */
-function finishConfig(config: ModuleConfig, warnings: WarningList): number | null {
+function finishConfig(config: ModuleConfig, warnings: WarningList, moduleName: string): number | null {
   config.alarmMail = [...new Set(config.alarmMail)];
+  if (config.alarmMail.length === 0 && warnings.droppedMail > 0) {
+    warnings.add(`alarm_mail in ${warnings.file} leaves ${moduleName} no mail address: no alarm mail is sent`);
+  }
   const gsm = [...new Set(config.alarmGsm)];
   if (gsm.length > MAX_GSM_NUMBERS) {
     warnings.add(`alarm_gsm has ${gsm.length} numbers in ${warnings.file}; only the first ${MAX_GSM_NUMBERS} are used: ${gsm.slice(0, MAX_GSM_NUMBERS).join(' ')}`);
@@ -273,7 +299,7 @@ function describeConfig(config: ModuleConfig, sources: Map<keyof ModuleConfig, s
         break;
       case 'text': {
         const value = config[spec.field];
-        shown = value === null ? 'supervise@HOST' : spec.field === 'mailTransport' ? hidePassword(value) : value;
+        shown = value === null ? 'supervise@HOST' : spec.field === 'mailTransport' ? maskCredentials(value) : value;
         break;
       }
     }
@@ -344,20 +370,10 @@ function checkText(key: string, value: string): string | null {
   return null;
 }
 
-/** The loaded values go to the log; an SMTP password must not. */
-function hidePassword(transport: string): string {
-  try {
-    const url = new URL(transport);
-    if (url.password === '') return transport;
-    url.password = '***';
-    return url.toString();
-  } catch {
-    return transport;
-  }
-}
-
-/** A line or value as it appears in a message: quoted, escaped, shortened. */
-function show(text: string): string {
+/** A line or value as it appears in a message: credentials masked, quoted, escaped, shortened. */
+function show(unmasked: string): string {
+  // Masked before shortening: a cut could leave a password without the `@` that marks it.
+  const text = maskCredentials(unmasked);
   // Measured after escaping: control bytes of a binary file take six characters each.
   if (JSON.stringify(text).length <= MAX_SHOWN_CHARS) return JSON.stringify(text);
   let short = text.slice(0, MAX_SHOWN_CHARS);
@@ -365,9 +381,18 @@ function show(text: string): string {
   return JSON.stringify(`${short}...`);
 }
 
+/**
+ * 'unparsable': a line that cannot be parsed or used, which makes `r` keep the old values.
+ * 'note': a legal line that does not do what it may seem to; start-up and `r` both use the file.
+ */
+type LineWarningKind = 'unparsable' | 'note';
+
 class WarningList {
   private readonly warnings: string[] = [];
-  private lineWarnings = 0;
+  private readonly counts: Record<LineWarningKind, number> = { unparsable: 0, note: 0 };
+  private readonly hidden: Record<LineWarningKind, number> = { unparsable: 0, note: 0 };
+  /** alarm_mail entries left out for not being addresses. */
+  droppedMail = 0;
 
   constructor(readonly file: string) {}
 
@@ -375,20 +400,23 @@ class WarningList {
     this.warnings.push(warning);
   }
 
-  addForLine(lineNo: number, reason: string): void {
-    this.lineWarnings++;
-    if (this.lineWarnings <= MAX_LINE_WARNINGS) {
-      this.warnings.push(`unable to parse ${this.file} line ${lineNo}: ${reason}`);
+  addForLine(lineNo: number, reason: string, kind: LineWarningKind = 'unparsable'): void {
+    this.counts[kind]++;
+    if (this.counts.unparsable + this.counts.note > MAX_LINE_WARNINGS) {
+      this.hidden[kind]++;
+      return;
     }
+    this.warnings.push(kind === 'unparsable' ? `unable to parse ${this.file} line ${lineNo}: ${reason}` : `${this.file} line ${lineNo}: ${reason}`);
   }
 
   get unparsedLines(): number {
-    return this.lineWarnings;
+    return this.counts.unparsable;
   }
 
   list(): string[] {
-    const hidden = this.lineWarnings - MAX_LINE_WARNINGS;
-    if (hidden <= 0) return [...this.warnings];
-    return [...this.warnings, `unable to parse ${this.file}: ${hidden} more lines could not be used`];
+    const list = [...this.warnings];
+    if (this.hidden.unparsable > 0) list.push(`unable to parse ${this.file}: ${this.hidden.unparsable} more lines could not be used`);
+    if (this.hidden.note > 0) list.push(`${this.file}: ${this.hidden.note} more notes about lines not shown`);
+    return list;
   }
 }

@@ -234,10 +234,11 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
       void delivery.finally(() => pendingAlarms.delete(delivery));
     },
     reloadConfig() {
-      const next = loadConfig(options.configPath, name);
+      const next = loadConfig(options.configPath, name, 'reload');
       for (const warning of next.warnings) logger.warning(warning);
-      if (!next.fileRead || next.unparsedLines > 0) {
-        logger.warning(`config ${options.configPath} not reloaded: keeping the values in force`);
+      // Only an unreadable file or an unparsable line refuses; notes about legal lines were warned above.
+      if (next.reloadRefusal !== null) {
+        logger.warning(`config ${options.configPath} not reloaded: keeping the values in force (${next.reloadRefusal})`);
         return null;
       }
       config = next.config;

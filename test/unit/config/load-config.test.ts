@@ -29,6 +29,7 @@ describe('loadConfig', () => {
       loaded: expect.arrayContaining(['alarm_interval = 0 (default)']),
       fileRead: false,
       unparsedLines: 0,
+      reloadRefusal: 'it cannot be read',
     });
   });
 
@@ -107,5 +108,30 @@ describe('loadConfig', () => {
     const result = loadConfig(path, 'meta.txn-recover');
     expect(result.warnings).toEqual([]);
     expect(result.config).toEqual({ ...DEFAULTS, alarmInterval: 60, maxTries: 4 });
+  });
+
+  describe('for `r` (SPEC section 4)', () => {
+    it('says an unreadable file keeps the values in force, not that alarms and limits are off', () => {
+      const path = join(makeTempDir(), 'supervise.conf');
+      const result = loadConfig(path, 'redis', 'reload');
+      expect(result.warnings).toEqual([`unable to read ${path}: ENOENT: no such file or directory`]);
+      expect(result.reloadRefusal).toBe('it cannot be read');
+      expect(result.warnings.join('\n')).not.toContain('alarms and limits are off');
+    });
+
+    it('refuses a file with a line that cannot be parsed, naming how many', () => {
+      const path = join(makeTempDir(), 'supervise.conf');
+      writeFileSync(path, '[global]\nmax_tries : 2\nbroken\nmax_tries_if_coredumped : x\n');
+      expect(loadConfig(path, 'redis', 'reload').reloadRefusal).toBe('2 lines cannot be parsed');
+    });
+
+    it('accepts a file whose only warnings are notes about legal lines', () => {
+      const path = join(makeTempDir(), 'supervise.conf');
+      writeFileSync(path, '[global]\nalarm_interval : 60\nmax_tries : 2\nmax_tries : 3\nfoo : 1\n[global]\n[redis]\nmax_tries_if_coredumped : 0\n');
+      const result = loadConfig(path, 'redis', 'reload');
+      expect(result.reloadRefusal).toBeNull();
+      expect(result.warnings).toHaveLength(3);
+      expect(result.config).toEqual({ ...DEFAULTS, alarmInterval: 60, maxTries: 3 });
+    });
   });
 });

@@ -254,7 +254,7 @@ describe('parseConfig: warnings', () => {
 
   it('says so when neither [global] nor the module has a section', () => {
     expect(warningsOf('[other]\nmax_tries : 1\n')).toEqual([
-      `no [global] and no [web] section in ${FILE}: alarms and limits are off for web`,
+      `no [global] and no [web] section in ${FILE}: it gives web no alarms and no limits`,
     ]);
     expect(warningsOf('')).toHaveLength(1);
   });
@@ -262,7 +262,7 @@ describe('parseConfig: warnings', () => {
   it('warns about keys outside a section, unknown keys and indented keys', () => {
     expect(warningsOf('max_tries : 1\n[global]\nmax_try : 2\n  alarm_interval : 60\n')).toEqual([
       `unable to parse ${FILE} line 1: "max_tries : 1" (key outside any [section])`,
-      `unable to parse ${FILE} line 3: unknown key "max_try"; known keys: alarm_interval, max_tries, max_tries_if_coredumped, alarm_mail, alarm_gsm, mail_transport, mail_from, gsm_command, stop_timeout`,
+      `${FILE} line 3: unknown key "max_try" is ignored; known keys: alarm_interval, max_tries, max_tries_if_coredumped, alarm_mail, alarm_gsm, mail_transport, mail_from, gsm_command, stop_timeout`,
       `unable to parse ${FILE} line 4: "  alarm_interval : 60" (keys must start at the beginning of the line)`,
     ]);
   });
@@ -277,8 +277,8 @@ describe('parseConfig: warnings', () => {
 
   it('warns about repeated sections and keys', () => {
     expect(warningsOf('[global]\nmax_tries : 1\nmax_tries : 2\n[web]\n[global]\n')).toEqual([
-      `unable to parse ${FILE} line 3: max_tries repeats line 2 in [global]; the later value wins`,
-      `unable to parse ${FILE} line 5: section [global] repeats the one at line 1; their keys are merged and later values win`,
+      `${FILE} line 3: max_tries repeats line 2 in [global]; the later value wins`,
+      `${FILE} line 5: section [global] repeats the one at line 1; their keys are merged and later values win`,
     ]);
   });
 
@@ -286,7 +286,7 @@ describe('parseConfig: warnings', () => {
     const result = parseConfig('[global]\nalarm_interval : 60\n[web]\nalarm_interval : 0\n', 'web', FILE);
     expect(result.config.alarmInterval).toBe(60);
     expect(result.warnings).toHaveLength(1);
-    expect(result.warnings[0]).toMatch(/^unable to parse \/etc\/svc\/supervise.conf line 4: alarm_interval 0 in \[web\] does not override \[global\]'s 60/);
+    expect(result.warnings[0]).toMatch(/^\/etc\/svc\/supervise.conf line 4: alarm_interval 0 in \[web\] does not override \[global\]'s 60/);
   });
 
   it('warns about a bad mail_transport and keeps sendmail', () => {
@@ -330,6 +330,127 @@ describe('parseConfig: warnings', () => {
   });
 });
 
+describe('parseConfig: which warnings make `r` keep the old values (SPEC section 4)', () => {
+  // Start-up accepts every one of these files; `r` must accept the same ones,
+  // and refuse only a file with a line that cannot be parsed or used.
+  const notes: { name: string; text: string; warning: string; maxTries: number }[] = [
+    {
+      name: 'a repeated key',
+      text: '[global]\nalarm_interval : 60\nmax_tries : 3\nmax_tries : 5\n',
+      warning: `${FILE} line 4: max_tries repeats line 3 in [global]; the later value wins`,
+      maxTries: 5,
+    },
+    {
+      name: 'a repeated [global]',
+      text: '[global]\nalarm_interval : 60\n[global]\nmax_tries : 5\n',
+      warning: `${FILE} line 3: section [global] repeats the one at line 1; their keys are merged and later values win`,
+      maxTries: 5,
+    },
+    {
+      name: 'an unknown key',
+      text: '[global]\nalarm_interval : 60\nmax_tries : 5\nretry_delay : 3\n',
+      warning: `${FILE} line 4: unknown key "retry_delay" is ignored; known keys: alarm_interval, max_tries, max_tries_if_coredumped, alarm_mail, alarm_gsm, mail_transport, mail_from, gsm_command, stop_timeout`,
+      maxTries: 5,
+    },
+    {
+      name: 'max_tries 0 in a module section after [global]',
+      text: '[global]\nalarm_interval : 60\nmax_tries : 5\n[web]\nmax_tries : 0\n',
+      warning: `${FILE} line 5: max_tries 0 in [web] does not override [global]'s 5: a section after [global] overrides numbers only with values above 0; put [web] before [global] to use only its own values`,
+      maxTries: 5,
+    },
+    {
+      name: 'an alarm_mail entry without @',
+      text: '[global]\nalarm_interval : 60\nmax_tries : 5\nalarm_mail : ops dev@example.com\n',
+      warning: `${FILE} line 4: alarm_mail entry "ops" is not a mail address (no @); no alarm mail goes to it`,
+      maxTries: 5,
+    },
+  ];
+
+  it.each(notes)('$name is a note: warned, not counted as unparsed', ({ text, warning, maxTries }) => {
+    const result = parseConfig(text, 'web', FILE);
+    expect(result.warnings).toEqual([warning]);
+    expect(result.unparsedLines).toBe(0);
+    expect(result.config.maxTries).toBe(maxTries);
+  });
+
+  it.each([
+    ['a line that is not key : value', '[global]\nmax_tries : 5\nthis is not a line\n'],
+    ['an indented key', '[global]\nmax_tries : 5\n  alarm_interval : 60\n'],
+    ['a key outside any section', 'max_tries : 5\n[global]\n'],
+    ['a malformed header', '[global]\nmax_tries : 5\n[ web ]\n'],
+    ['a number that is not one', '[global]\nmax_tries : five\n'],
+    ['a mail_transport that is not a URL', '[global]\nmail_transport : smtp:/alarm:pw@mail.corp:25\n'],
+  ])('%s cannot be parsed: counted, so `r` keeps the old values', (_name, text) => {
+    const result = parseConfig(text, 'web', FILE);
+    expect(result.unparsedLines).toBe(1);
+    expect(result.warnings).toHaveLength(1);
+    expect(result.warnings[0]).toMatch(/^unable to parse \/etc\/svc\/supervise\.conf line \d: /);
+  });
+
+  it('counts only the unparsable lines when both kinds are in one file', () => {
+    const result = parseConfig('[global]\nmax_tries : 1\nmax_tries : 2\nbad line\nfoo : 1\n[global]\n', 'web', FILE);
+    expect(result.unparsedLines).toBe(1);
+    expect(result.warnings).toHaveLength(4);
+  });
+
+  it('caps notes and unparsable lines together, and says how many of each were left out', () => {
+    const text = '[global]\n' + 'junk\n'.repeat(18) + 'foo : 1\n'.repeat(4);
+    const result = parseConfig(text, 'web', FILE);
+    expect(result.unparsedLines).toBe(18);
+    expect(result.warnings).toHaveLength(21);
+    expect(result.warnings.at(-2)).toMatch(/^\/etc\/svc\/supervise\.conf line 21: unknown key "foo"/);
+    expect(result.warnings.at(-1)).toBe(`${FILE}: 2 more notes about lines not shown`);
+  });
+});
+
+describe('parseConfig: alarm_mail entries that are not addresses (issue 16)', () => {
+  it('names each entry and its line, and keeps only the addresses', () => {
+    const result = parseConfig('[global]\nalarm_mail : ops, dev@example.com root\n[web]\nalarm_mail : @example.com a@b@c web@example.com\n', 'web', FILE);
+    expect(result.config.alarmMail).toEqual(['dev@example.com', 'web@example.com']);
+    expect(result.warnings).toEqual([
+      `${FILE} line 2: alarm_mail entry "ops" is not a mail address (no @); no alarm mail goes to it`,
+      `${FILE} line 2: alarm_mail entry "root" is not a mail address (no @); no alarm mail goes to it`,
+      `${FILE} line 4: alarm_mail entry "@example.com" is not a mail address (expected NAME@DOMAIN); no alarm mail goes to it`,
+      `${FILE} line 4: alarm_mail entry "a@b@c" is not a mail address (expected NAME@DOMAIN); no alarm mail goes to it`,
+    ]);
+    expect(result.loaded).toContain('alarm_mail = dev@example.com web@example.com (from [global] and [web])');
+  });
+
+  it('says that no alarm mail is sent when no address is left', () => {
+    const result = parseConfig('[global]\nalarm_interval : 60\nalarm_mail : ops root\n', 'web', FILE);
+    expect(result.config.alarmMail).toEqual([]);
+    expect(result.warnings).toEqual([
+      `${FILE} line 3: alarm_mail entry "ops" is not a mail address (no @); no alarm mail goes to it`,
+      `${FILE} line 3: alarm_mail entry "root" is not a mail address (no @); no alarm mail goes to it`,
+      `alarm_mail in ${FILE} leaves web no mail address: no alarm mail is sent`,
+    ]);
+    expect(result.unparsedLines).toBe(0);
+  });
+});
+
+describe('parseConfig: mail_transport credentials never reach a message (issue 16, defect 3)', () => {
+  const SECRET = 'Sup3rS3cret';
+  it.each([
+    ['a URL with one slash', `[global]\nmail_transport : smtp:/alarm:${SECRET}@mail.corp:25\n`, 'smtp:/***@mail.corp:25'],
+    ['a URL with an invalid port', `[global]\nmail_transport : smtp://alarm:${SECRET}@mail.corp:99999\n`, 'smtp://***@mail.corp:99999'],
+    ['an unsupported scheme', `[global]\nmail_transport : http://alarm:${SECRET}@mail.corp\n`, 'http://***@mail.corp'],
+    ['an indented key', `[global]\n  mail_transport : smtp://alarm:${SECRET}@mail.corp\n`, 'smtp://***@mail.corp'],
+    ['a line without a colon', `[global]\nmail_transport smtp://alarm:${SECRET}@mail.corp\n`, 'smtp://***@mail.corp'],
+    ['a long line cut short', `[global]\n${'x'.repeat(50)} smtp://alarm:${SECRET}${'y'.repeat(40)}@mail.corp\n`, 'smtp://***'],
+    ['a percent-encoded password', `[global]\nmail_transport : smtp:/alarm:${SECRET}%40x@mail.corp\n`, 'smtp:/***@mail.corp'],
+  ])('masks %s in the warning', (_name, text, masked) => {
+    const result = parseConfig(text, 'web', FILE);
+    expect(result.warnings).toHaveLength(1);
+    expect(result.warnings[0]).toContain(masked);
+    expect([...result.warnings, ...result.loaded].join('\n')).not.toContain(SECRET);
+  });
+
+  it('masks a user without a password in the loaded line too', () => {
+    const loaded = parseConfig('[global]\nmail_transport : smtp://alarm@mail.corp:25\n', 'web', FILE).loaded;
+    expect(loaded).toContain('mail_transport = smtp://***@mail.corp:25 (from [global])');
+  });
+});
+
 describe('parseConfig: loaded lines', () => {
   it('lists every value in force with where it came from', () => {
     expect(parseConfig(SPEC_SAMPLE, 'redis', FILE).loaded).toEqual([
@@ -350,7 +471,7 @@ describe('parseConfig: loaded lines', () => {
     const loaded = parseConfig(text, 'web', FILE).loaded;
     expect(loaded).toContain('alarm_interval = 60 (from [web]; 5 counts as 60)');
     expect(loaded).toContain('alarm_mail = a@x.com b@x.com (from [global] and [web])');
-    expect(loaded).toContain('mail_transport = smtps://me:***@mx.example.com:465 (from [web])');
+    expect(loaded).toContain('mail_transport = smtps://***@mx.example.com:465 (from [web])');
     expect(loaded.join('\n')).not.toContain('secret');
   });
 });
