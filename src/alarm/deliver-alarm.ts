@@ -1,9 +1,13 @@
 // Renders an alarm and sends it by mail and gsm at once, logging each outcome (SPEC section 5).
 // Callers fire and forget it: it never rejects, so a failed or slow send can only ever be a
 // WARNING, never a crash, a delayed restart or a blocked control FIFO.
+// Warnings go through maskCredentials: a failed send names the transport, and
+// the transport may hold a password. Notices name only the recipients used.
+import { isMailAddress } from '../config/mail-address.js';
+import { maskCredentials } from '../config/mask-credentials.js';
 import { renderAlarm, toSingleLine, type AlarmReport, type RenderedAlarm } from './render-alarm.js';
 import { SendGsmError, sendGsm } from './send-gsm.js';
-import { defaultMailFrom, sendMail } from './send-mail.js';
+import { defaultMailFrom, sendMail, type MailReceipt } from './send-mail.js';
 
 /** Where alarms go: the module's resolved config values. */
 export interface AlarmTarget {
@@ -59,22 +63,46 @@ async function deliverMail(
   log: AlarmLog,
   timeoutMs: number,
 ): Promise<void> {
-  const recipients = toSingleLine(target.alarmMail.join(' '));
+  // The config parser already leaves such entries out; a target built elsewhere may not.
+  const addresses = target.alarmMail.filter((entry) => isMailAddress(entry));
+  const notAddresses = target.alarmMail.filter((entry) => !isMailAddress(entry));
+  if (addresses.length === 0) {
+    logSafely(log, 'warning', `no alarm mail sent: alarm_mail has no mail address (${describeEntries(notAddresses)} ${notAddresses.length === 1 ? 'is' : 'are'} not one)`);
+    return;
+  }
+  const recipients = toSingleLine(addresses.join(' '));
+  let receipt: MailReceipt;
   try {
-    await sendMail(
+    receipt = await sendMail(
       {
         transport: target.mailTransport,
         from: target.mailFrom ?? defaultMailFrom(host),
-        to: target.alarmMail,
+        to: addresses,
         subject: rendered.subject,
         text: rendered.body,
       },
       timeoutMs,
     );
-    logSafely(log, 'notice', `alarm mail sent to ${recipients}: ${rendered.subject}`);
   } catch (error) {
     logSafely(log, 'warning', `unable to send alarm mail to ${recipients}: ${reasonOf(error)}`);
+    return;
   }
+  // Only the recipients the transport took count as sent; say why each other one got nothing.
+  const took = new Set(receipt.accepted.map((address) => address.toLowerCase()));
+  const refused = new Set(receipt.rejected.map((address) => address.toLowerCase()));
+  const sent = addresses.filter((address) => took.has(address.toLowerCase()));
+  if (sent.length > 0) logSafely(log, 'notice', `alarm mail sent to ${toSingleLine(sent.join(' '))}: ${rendered.subject}`);
+  else logSafely(log, 'warning', `no alarm mail sent: the transport took none of ${recipients}`);
+  for (const entry of notAddresses) logSafely(log, 'warning', `alarm mail not sent to ${describeEntries([entry])}: not a mail address`);
+  for (const address of addresses) {
+    if (took.has(address.toLowerCase())) continue;
+    const why = refused.has(address.toLowerCase()) ? 'refused by the mail server' : 'not taken by the transport';
+    logSafely(log, 'warning', `alarm mail not sent to ${toSingleLine(address)}: ${why}`);
+  }
+}
+
+function describeEntries(entries: string[]): string {
+  return entries.map((entry) => JSON.stringify(toSingleLine(entry))).join(', ');
 }
 
 async function deliverGsm(rendered: RenderedAlarm, target: AlarmTarget, log: AlarmLog, timeoutMs: number): Promise<void> {
@@ -96,7 +124,7 @@ async function deliverGsm(rendered: RenderedAlarm, target: AlarmTarget, log: Ala
 }
 
 function reasonOf(error: unknown): string {
-  return toSingleLine(error instanceof Error ? error.message : String(error));
+  return maskCredentials(toSingleLine(error instanceof Error ? error.message : String(error)));
 }
 
 // A logger that throws (a full disk, a closed stream) must not turn into a rejection.

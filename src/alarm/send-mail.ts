@@ -4,6 +4,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { maskCredentials } from '../config/mask-credentials.js';
 import { readExtraCaCerts } from '../io/daemon-environment.js';
 
 export interface OutgoingMail {
@@ -18,6 +19,14 @@ export interface OutgoingMail {
 export interface SendMailOptions {
   /** Where to look for sendmail, in order; defaults to `listSendmailCandidates()`. */
   sendmailPaths?: readonly string[];
+}
+
+/** Who the message went to, as the transport reports it: the "sent" log line names only these. */
+export interface MailReceipt {
+  /** Recipients the SMTP server accepted, or that were handed to sendmail. */
+  accepted: string[];
+  /** Recipients the SMTP server refused while taking the message for the others. */
+  rejected: string[];
 }
 
 /** An error of sendMail: `code` is nodemailer's (ETIMEDOUT, ECONNECTION, ESENDMAIL...) or our own. */
@@ -54,11 +63,11 @@ export function findSendmail(candidates: readonly string[]): string | null {
 }
 
 /**
- * Resolves once the message was handed over (SMTP server accepted it, sendmail exited 0).
+ * Resolves with the receipt once the message was handed over (SMTP server accepted it, sendmail exited 0).
  * Everything is bounded by timeoutMs: connecting, the greeting, each socket read and, above
  * them, one overall timer; nothing is left running or referenced when the promise settles.
  */
-export async function sendMail(message: OutgoingMail, timeoutMs = 30_000, options: SendMailOptions = {}): Promise<void> {
+export async function sendMail(message: OutgoingMail, timeoutMs = 30_000, options: SendMailOptions = {}): Promise<MailReceipt> {
   const via = describeTransport(message.transport);
   if (message.to.length === 0) throw mailError(`unable to send mail via ${via}: no recipients`, 'ENORECIPIENTS');
 
@@ -72,7 +81,7 @@ export async function sendMail(message: OutgoingMail, timeoutMs = 30_000, option
     }, timeoutMs);
   });
   try {
-    await Promise.race([deliver(message, via, timeoutMs, abort.signal, options), deadline]);
+    return await Promise.race([deliver(message, via, timeoutMs, abort.signal, options), deadline]);
   } finally {
     clearTimeout(timer);
   }
@@ -84,7 +93,7 @@ async function deliver(
   timeoutMs: number,
   signal: AbortSignal,
   options: SendMailOptions,
-): Promise<void> {
+): Promise<MailReceipt> {
   const mail = { from: message.from, to: message.to, subject: message.subject, text: message.text, signal };
 
   if (message.transport === 'sendmail') {
@@ -97,13 +106,12 @@ async function deliver(
     const transporter = createTransport({ sendmail: true, path });
     killSendmailOnAbort(transporter.transporter, signal);
     try {
-      await transporter.sendMail(mail);
+      return receiptOf(await transporter.sendMail(mail));
     } catch (error) {
       throw wrapError(error, `sendmail ${path}`, timeoutMs);
     } finally {
       transporter.close();
     }
-    return;
   }
 
   if (!/^smtps?:\/\//i.test(message.transport)) {
@@ -124,12 +132,24 @@ async function deliver(
     ...(await extraCaOptions()),
   });
   try {
-    await transporter.sendMail(mail);
+    return receiptOf(await transporter.sendMail(mail));
   } catch (error) {
     throw wrapError(error, via, timeoutMs);
   } finally {
     transporter.close();
   }
+}
+
+/**
+ * SMTP reports accepted and rejected recipients; sendmail only the envelope it was given.
+ * Either way an entry nodemailer could not read as an address is in neither list.
+ */
+function receiptOf(info: { accepted?: unknown[]; rejected?: unknown[]; envelope?: { to?: string[] } }): MailReceipt {
+  const addresses = (list: unknown[]): string[] => list.map((item) => (typeof item === 'string' ? item : (item as { address: string }).address));
+  return {
+    accepted: addresses(info.accepted ?? info.envelope?.to ?? []),
+    rejected: addresses(info.rejected ?? []),
+  };
 }
 
 /**
@@ -159,7 +179,8 @@ function wrapError(error: unknown, via: string, timeoutMs: number): SendMailErro
   const cause = error as SendMailError;
   // The overall timer aborted the send: its own error says what happened.
   if (cause.name === 'AbortError' && cause.cause instanceof Error) return cause.cause;
-  const reason = singleLine(cause.message ?? String(error));
+  // nodemailer's messages may echo the transport URL.
+  const reason = maskCredentials(singleLine(cause.message ?? String(error)));
   const timedOut = cause.code === 'ETIMEDOUT' ? ` (timed out after ${timeoutMs} ms)` : '';
   return mailError(`unable to send mail via ${via}: ${reason}${timedOut}`, cause.code, error);
 }
@@ -170,16 +191,9 @@ function mailError(message: string, code?: string, cause?: unknown): SendMailErr
   return error;
 }
 
-/** The transport for messages and logs, without a password in an SMTP URL. */
+/** The transport for messages and logs, without its credentials, however malformed it is. */
 function describeTransport(transport: string): string {
-  if (!/^smtps?:\/\//i.test(transport)) return singleLine(transport);
-  try {
-    const url = new URL(transport);
-    if (url.password !== '') url.password = '***';
-    return singleLine(url.toString().replace(/\/$/, ''));
-  } catch {
-    return 'an unparsable SMTP URL';
-  }
+  return maskCredentials(singleLine(transport));
 }
 
 // Server replies can span lines; log lines must not.

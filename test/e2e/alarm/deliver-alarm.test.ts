@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { deliverAlarm, type AlarmLog, type AlarmTarget } from '../../../src/alarm/deliver-alarm.js';
 import { renderAlarm, type AlarmReport } from '../../../src/alarm/render-alarm.js';
@@ -146,6 +148,65 @@ describe('deliverAlarm', () => {
     expect(log.warnings).toEqual([
       `unable to send alarm mail to ops@example.com: unable to send mail via ${silent.url}: no answer within 500 ms (timed out)`,
     ]);
+  });
+
+  it('names in the sent line only the recipients the mail went to, and warns about the others (issue 16)', async () => {
+    const sink = await startSmtpSink();
+    const log = collectLog();
+    await deliverAlarm(report, target({ mailTransport: sink.url, alarmMail: ['ops', 'dev@example.com'] }), log);
+    expect(log.notices).toEqual([`alarm mail sent to dev@example.com: ${subject}`]);
+    expect(log.warnings).toEqual(['alarm mail not sent to "ops": not a mail address']);
+    expect(sink.messages.map((m) => m.rcptTo)).toEqual([['dev@example.com']]);
+  });
+
+  it('says that no mail was sent, and why, when no recipient is a mail address (issue 16)', async () => {
+    const sink = await startSmtpSink();
+    const log = collectLog();
+    await deliverAlarm(report, target({ mailTransport: sink.url, alarmMail: ['ops', 'root'] }), log);
+    expect(log.notices).toEqual([]);
+    expect(log.warnings).toEqual(['no alarm mail sent: alarm_mail has no mail address ("ops", "root" are not one)']);
+    expect(sink.connections()).toBe(0);
+  });
+
+  it('names a recipient the server refused apart from those it took', async () => {
+    const server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onRcptTo(address, _session, callback) {
+        callback(address.address === 'gone@example.com' ? Object.assign(new Error('no such user'), { responseCode: 550 }) : undefined);
+      },
+      onData(stream, _session, callback) {
+        stream.resume();
+        stream.on('end', () => callback());
+      },
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const { port } = server.server.address() as AddressInfo;
+    const log = collectLog();
+    await deliverAlarm(report, target({ mailTransport: `smtp://127.0.0.1:${port}`, alarmMail: ['ops@example.com', 'gone@example.com'] }), log);
+    expect(log.notices).toEqual([`alarm mail sent to ops@example.com: ${subject}`]);
+    expect(log.warnings).toEqual(['alarm mail not sent to gone@example.com: refused by the mail server']);
+  });
+
+  it('never logs the credentials of the transport when a send fails (issue 16, defect 3)', async () => {
+    const sink = await startSmtpSink();
+    const secret = 'Sup3rS3cret';
+    const transports = [
+      // One slash: no URL parser finds the password in it.
+      `smtp:/alarm:${secret}@mail.corp:25`,
+      // Well formed, to a real server that refuses the login.
+      sink.url.replace('smtp://', `smtp://alarm:${secret}@`),
+    ];
+    for (const mailTransport of transports) {
+      const log = collectLog();
+      await deliverAlarm(report, target({ mailTransport, alarmMail: ['ops@example.com'] }), log);
+      expect(log.notices).toEqual([]);
+      expect(log.warnings).toHaveLength(1);
+      expect(log.warnings[0]).toContain('***@');
+      expect(log.warnings[0]).not.toContain(secret);
+    }
   });
 
   it('does nothing without recipients or numbers', async () => {

@@ -104,8 +104,26 @@ describe('sendMail over SMTP', () => {
       () => null,
       (e: Error) => e,
     );
-    expect(error?.message).toContain(`smtp://alarm:***@127.0.0.1:${port}`);
+    expect(error?.message).toContain(`smtp://***@127.0.0.1:${port}`);
     expect(error?.message).not.toContain('s3cret');
+  });
+
+  it('never shows the credentials of a malformed transport in its error (issue 16, defect 3)', async () => {
+    for (const transport of ['smtp:/alarm:s3cret@mail.corp:25', 'smtp:alarm:s3cret@mail.corp', 'alarm:s3cret@mail.corp']) {
+      const error = await sendMail(mail(transport)).then(
+        () => null,
+        (e: Error) => e,
+      );
+      expect(error?.message).toContain('***@mail.corp');
+      expect(error?.message).not.toContain('s3cret');
+    }
+  });
+
+  it('resolves with the recipients the server accepted', async () => {
+    const sink = await startSmtpSink();
+    const receipt = await sendMail(mail(sink.url, { to: ['ops@example.com', 'not-an-address', 'dev@example.com'] }));
+    expect(receipt).toEqual({ accepted: ['ops@example.com', 'dev@example.com'], rejected: [] });
+    expect(sink.messages[0].rcptTo).toEqual(['ops@example.com', 'dev@example.com']);
   });
 
   it('rejects an unknown transport and an empty recipient list without connecting', async () => {
@@ -135,7 +153,8 @@ describe('sendMail through sendmail', () => {
   it('pipes one message for all recipients to sendmail -i -f FROM TO...', async () => {
     const out = join(makeTempDir(), 'sendmail.json');
     setEnv('FAKE_SENDMAIL_FILE', out);
-    await sendMail(mail('sendmail'), 10_000, { sendmailPaths: [FAKE_SENDMAIL] });
+    const receipt = await sendMail(mail('sendmail'), 10_000, { sendmailPaths: [FAKE_SENDMAIL] });
+    expect(receipt.accepted).toEqual(['ops@example.com', 'dev@example.com', 'oncall@example.net']);
 
     const recorded = JSON.parse(readFileSync(out, 'utf8')) as { argv: string[]; message: string };
     expect(recorded.argv).toEqual([
