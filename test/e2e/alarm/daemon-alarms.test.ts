@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { findRefusedPort, startSilentServer, startSmtpSink } from '../../helpers/smtp-sink.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 import { waitFor } from '../../helpers/wait-for.js';
+import { waitForLog } from '../../helpers/wait-for-log.js';
 import {
   FIXTURES,
   countLogLines,
@@ -129,6 +130,22 @@ describe('alarm delivery never delays supervision', () => {
       what: 'the sendmail warning',
     });
     expect(isAlive(daemonPid)).toBe(true);
+    writeControl(dir, 'd');
+  });
+});
+
+describe('alarm_mail entries that are not addresses (issue 16)', () => {
+  it('warns naming the entry and its line, and the sent line names only the address the mail went to', async () => {
+    const sink = await startSmtpSink();
+    const conf = writeConfig(['[global]', 'alarm_interval : 60', 'alarm_mail : ops dev@example.com', `mail_transport : ${sink.url}`]);
+    const { dir } = await startSupervised([join(FIXTURES, 'exit-at-once.sh'), '1'], { args: ['-F', conf] });
+    await waitFor(() => sink.messages.length === 1 || undefined, { what: 'the alarm mail' });
+    expect(sink.messages[0].rcptTo).toEqual(['dev@example.com']);
+    await waitFor(() => countLogLines(dir, /alarm mail sent to /) === 1 || undefined, { what: 'the sent line' });
+    expect(readLog(dir)).toMatch(/^\[NOTICE\] .* alarm mail sent to dev@example\.com: .*Service svc exited!$/m);
+    const warning = `${conf} line 3: alarm_mail entry "ops" is not a mail address (no @); no alarm mail goes to it`;
+    const logged = await waitForLog(dir, warning, 'supervise.log.wf');
+    expect(logged.split('\n').filter((line) => line.startsWith('[WARNING] ') && line.endsWith(warning)), logged).toHaveLength(1);
     writeControl(dir, 'd');
   });
 });
