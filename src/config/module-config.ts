@@ -8,7 +8,7 @@ export interface ModuleConfig {
   maxTries: number;
   /** Core dumps allowed in one window before supervise gives up; 0 = no limit. */
   maxTriesIfCoredumped: number;
-  /** Mail recipients, in file order, duplicates removed. */
+  /** Mail recipients, in file order, duplicates and entries that are not addresses removed. */
   alarmMail: string[];
   /** gsm numbers (or group names), in file order, duplicates removed, at most MAX_GSM_NUMBERS. */
   alarmGsm: string[];
