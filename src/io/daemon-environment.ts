@@ -6,6 +6,10 @@
 //   only to send mail over TLS, so its Node starts without it (bin/supervise
 //   parks it as SUPERVISE_NODE_EXTRA_CA_CERTS) and send-mail hands the CAs to
 //   TLS itself.
+// - NODE_OPTIONS could give supervise's Node an inspector (--inspect), which
+//   runs whatever code it is sent with supervise's privileges, or flags it was
+//   never tested with: bin/ parks it as SUPERVISE_NODE_OPTIONS, and the daemon's
+//   Node is started without it whoever started the foreground one.
 // - The daemon spends its life waiting: one malloc arena and one libuv worker
 //   thread are plenty, and each one it does not make is memory it does not keep.
 //
@@ -15,6 +19,10 @@ import { readFileSync } from 'node:fs';
 
 export const EXTRA_CA_CERTS = 'NODE_EXTRA_CA_CERTS';
 export const PARKED_EXTRA_CA_CERTS = 'SUPERVISE_NODE_EXTRA_CA_CERTS';
+export const NODE_OPTIONS = 'NODE_OPTIONS';
+export const PARKED_NODE_OPTIONS = 'SUPERVISE_NODE_OPTIONS';
+/** What bin/ parks before Node starts, by the name the caller gave it. */
+const PARKED: Readonly<Record<string, string>> = { [EXTRA_CA_CERTS]: PARKED_EXTRA_CA_CERTS, [NODE_OPTIONS]: PARKED_NODE_OPTIONS };
 /** JSON of the caller's values (null: unset) of what the daemon's environment changed. */
 export const CALLER_VALUES = 'SUPERVISE_CALLER_ENV';
 
@@ -28,9 +36,10 @@ export function daemonEnvironment(caller: NodeJS.ProcessEnv): NodeJS.ProcessEnv 
     callerValues[name] = caller[name] ?? null;
     env[name] = value;
   }
-  if (caller[EXTRA_CA_CERTS] !== undefined) {
-    callerValues[EXTRA_CA_CERTS] = caller[EXTRA_CA_CERTS];
-    delete env[EXTRA_CA_CERTS];
+  for (const name of Object.keys(PARKED)) {
+    if (caller[name] === undefined) continue;
+    callerValues[name] = caller[name];
+    delete env[name];
   }
   env[CALLER_VALUES] = JSON.stringify(callerValues);
   return env;
@@ -38,10 +47,11 @@ export function daemonEnvironment(caller: NodeJS.ProcessEnv): NodeJS.ProcessEnv 
 
 /** Puts back what the caller had, for every child from now on. */
 export function restoreCallerEnvironment(env: NodeJS.ProcessEnv = process.env): void {
-  const parked = env[PARKED_EXTRA_CA_CERTS];
-  if (parked !== undefined) {
-    env[EXTRA_CA_CERTS] = parked;
-    delete env[PARKED_EXTRA_CA_CERTS];
+  for (const [name, parkedName] of Object.entries(PARKED)) {
+    const parked = env[parkedName];
+    if (parked === undefined) continue;
+    env[name] = parked;
+    delete env[parkedName];
   }
   const text = env[CALLER_VALUES];
   if (text === undefined) return;

@@ -17,4 +17,22 @@ describe('the daemon environment', () => {
     restoreCallerEnvironment(daemon);
     expect(daemon).toEqual({ PATH: '/bin', NODE_EXTRA_CA_CERTS: '' });
   });
+
+  it('starts the daemon without NODE_OPTIONS and gives it back to the service exactly, empty or not', () => {
+    for (const value of ['--inspect', '']) {
+      const caller = { PATH: '/bin', NODE_OPTIONS: value };
+      const daemon = daemonEnvironment(caller);
+      expect(daemon.NODE_OPTIONS).toBeUndefined();
+      restoreCallerEnvironment(daemon);
+      expect(daemon).toEqual(caller);
+    }
+  });
+
+  it('restores NODE_OPTIONS that bin/supervise parked, and never passes it to the daemon', () => {
+    const caller = { PATH: '/bin', SUPERVISE_NODE_OPTIONS: '--inspect=0 --max-old-space-size=64' };
+    const daemon = daemonEnvironment(caller);
+    expect(daemon.NODE_OPTIONS).toBeUndefined();
+    restoreCallerEnvironment(daemon);
+    expect(daemon).toEqual({ PATH: '/bin', NODE_OPTIONS: '--inspect=0 --max-old-space-size=64' });
+  });
 });
