@@ -2,7 +2,7 @@
 // fs-ext is a native addon and stays in node_modules; nodemailer is reached
 // through a dynamic import, which esbuild splits into a chunk loaded on first mail.
 import { build } from 'esbuild';
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 
 /**
  * winston brings readable-stream, a copy of Node's streams for old Node
@@ -52,3 +52,7 @@ await build({
   logLevel: 'warning',
   plugins: [leanWinston],
 });
+
+// bin/ runs `node` from PATH, or this one when PATH has none (cron's PATH,
+// Node in /usr/local/bin): the Node the build ran on, which the bundles target.
+writeFileSync('dist/node-path', `${process.execPath}\n`);

@@ -1,0 +1,44 @@
+# Sourced by bin/supervise and bin/supervisectl, with $name (the command),
+# $self (their resolved path) and $entry (the dist/ module to run) set.
+#
+# The caller's environment must not change how supervise's own Node starts:
+# - NODE_EXTRA_CA_CERTS makes every Node start read a CA bundle (tens of
+#   milliseconds); supervise needs those CAs only for mail over TLS.
+# - NODE_OPTIONS can open an inspector (--inspect), which runs whatever code
+#   it is sent with supervise's privileges, or pass flags never tested here.
+# Both are parked under SUPERVISE_ names; the daemon puts them back before it
+# starts the service (src/io/daemon-environment.ts).
+if [ -n "${NODE_EXTRA_CA_CERTS+set}" ]; then
+  SUPERVISE_NODE_EXTRA_CA_CERTS=$NODE_EXTRA_CA_CERTS
+  export SUPERVISE_NODE_EXTRA_CA_CERTS
+  unset NODE_EXTRA_CA_CERTS
+fi
+if [ -n "${NODE_OPTIONS+set}" ]; then
+  SUPERVISE_NODE_OPTIONS=$NODE_OPTIONS
+  export SUPERVISE_NODE_OPTIONS
+  unset NODE_OPTIONS
+fi
+
+# Node aborts with a native stack trace when it cannot open the descriptors it
+# needs for itself (about 20), and supervise needs more. Node raises its soft
+# limit to the hard one, so the hard limit is the one that counts.
+min_descriptors=64
+nofile=$(ulimit -Hn)
+if [ "$nofile" != unlimited ] && [ "$nofile" -lt "$min_descriptors" ]; then
+  echo "$name: unable to start: too few file descriptors (ulimit -n $nofile, $min_descriptors needed)" >&2
+  exit 111
+fi
+
+# Node from PATH, or, under a PATH without it (cron's /usr/bin:/bin while Node
+# is in /usr/local/bin), the one the build ran on (scripts/build.mjs).
+if command -v node >/dev/null 2>&1; then
+  exec node "$entry" "$@"
+fi
+node_path_file=${self%/bin/*}/dist/node-path
+node=
+[ -r "$node_path_file" ] && read -r node < "$node_path_file"
+if [ -z "$node" ] || [ ! -x "$node" ]; then
+  echo "$name: unable to find node: not on PATH (${PATH-unset}) nor at ${node:-the path in $node_path_file}" >&2
+  exit 127
+fi
+exec "$node" "$entry" "$@"
