@@ -22,6 +22,8 @@ import { restoreCallerEnvironment } from '../io/daemon-environment.js';
 import type { HandoffResult } from '../io/daemon-handoff.js';
 import { ensureFifo, holdOkFifo } from '../io/fifo.js';
 import { HeldStatusDir } from '../io/held-status-dir.js';
+import { closeInheritedDescriptors } from '../io/inherited-descriptors.js';
+import { IGNORED_SIGNALS } from '../io/refuse-inspector.js';
 import { runRestartHook } from '../io/restart-hook.js';
 import { ServiceOutputError } from '../io/service-output.js';
 import { signalService, startService } from '../io/service-process.js';
@@ -128,12 +130,15 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
   const shownOutput = { stdout: held.shownFile('__stdout'), stderr: held.shownFile('__stderr') };
 
   restoreCallerEnvironment();
+  closeInheritedDescriptors([descriptors.lockFd, ...descriptors.inherited]);
   for (const fd of [descriptors.lockFd, ...descriptors.inherited]) markCloseOnExec(fd);
   process.on('SIGHUP', () => {});
 
   // winston loads after the first start (see attachLogFiles), off the start-up path.
   const logger = new DeferredLogger();
   logger.notice(`supervise ${name} started, pid ${process.pid}, command ${JSON.stringify(options.command)}`);
+  // Ignored since the first import (src/io/refuse-inspector.ts); said here, so a sender learns it.
+  for (const signal of IGNORED_SIGNALS) process.on(signal, () => logger.notice(`${signal} received: ignored`));
   const loaded = loadConfig(options.configPath, name);
   let config = loaded.config;
   logConfig(logger, loaded, options.configPath);
