@@ -1,6 +1,8 @@
 // supervise: checks everything it can in the caller's terminal (arguments,
 // status directory, lock, executable), then hands the locked descriptor to a
 // daemon in its own session and returns once the service runs (SPEC 1-2).
+// First: no inspector, whatever signal or environment we were given.
+import '../io/refuse-inspector.js';
 import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,11 +11,13 @@ import type { SuperviseOptions } from '../cli/supervise-options.js';
 import { EXIT_LOCK, EXIT_STATUS_DIR, EXIT_USAGE, SuperviseError, describeCause } from '../core/supervise-error.js';
 import { NOTICE_LOG_FILE, readLogMaxBytes, WARNING_LOG_FILE } from '../log/log-files.js';
 import type { DaemonPayload } from '../daemon/run-daemon.js';
+import { findNonUtf8Argument, findNonUtf8WorkingDirectory } from '../io/argument-encoding.js';
 import { spawnDaemon, type DaemonLaunch, type HandoffResult } from '../io/daemon-handoff.js';
 import { ensureFifos } from '../io/fifo.js';
 import { acquireLock } from '../io/lock-file.js';
 import { resolveExecutable } from '../io/resolve-executable.js';
 import { checkServiceOutputs } from '../io/service-output.js';
+import { setSuperviseTitle } from '../io/process-title.js';
 import { prepareStatusDir } from '../io/status-dir.js';
 
 /** The log files and the service's output files, opened as the daemon will open them, so a failure is reported here. */
@@ -85,6 +89,10 @@ function startDaemonEarly(argv: readonly string[]): EarlyDaemon | null {
 }
 
 async function main(argv: readonly string[]): Promise<number> {
+  const nonUtf8 = findNonUtf8Argument();
+  if (nonUtf8 !== null) throw new SuperviseError(`supervise: unable to use argument "${nonUtf8}": not valid UTF-8`, EXIT_USAGE);
+  const nonUtf8Cwd = findNonUtf8WorkingDirectory();
+  if (nonUtf8Cwd !== null) throw new SuperviseError(`supervise: unable to use the working directory "${nonUtf8Cwd}": not valid UTF-8`, EXIT_USAGE);
   const early = startDaemonEarly(argv);
   let payload: DaemonPayload;
   let options: SuperviseOptions;
@@ -137,6 +145,7 @@ async function mainInOrder(argv: readonly string[]): Promise<number> {
 
   if (options.foreground) {
     const { runDaemon } = await import('../daemon/run-daemon.js');
+    setSuperviseTitle(argv);
     runDaemon(payload, { lockFd, report: null, inherited: [] });
     return -1;
   }

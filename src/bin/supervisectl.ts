@@ -1,9 +1,12 @@
 // supervisectl entry point: parse, run, map errors to exit codes. The only
 // place that touches process.exit, stdout and signals.
+// First: no inspector, whatever signal or environment we were given.
+import '../io/refuse-inspector.js';
 import { writeSync } from 'node:fs';
 import { parseSupervisectlArgs, type SupervisectlOptions } from '../cli/supervisectl-options.js';
-import { CtlError, describeCause, EXIT_NOT_RUNNING } from '../ctl/ctl-error.js';
+import { CtlError, describeCause, EXIT_NOT_RUNNING, EXIT_USAGE } from '../ctl/ctl-error.js';
 import { runSupervisectl } from '../ctl/run-supervisectl.js';
+import { findNonUtf8Argument } from '../io/argument-encoding.js';
 
 /** Synchronous writes: every byte is out before process.exit, even into a pipe. */
 function writeAll(fd: number, data: string | Uint8Array): void {
@@ -20,6 +23,11 @@ function writeAll(fd: number, data: string | Uint8Array): void {
 }
 
 async function main(): Promise<number> {
+  const nonUtf8 = findNonUtf8Argument();
+  if (nonUtf8 !== null) {
+    writeAll(2, `supervisectl: unable to use argument "${nonUtf8}": not valid UTF-8\n`);
+    return EXIT_USAGE;
+  }
   const controller = new AbortController();
   let options: SupervisectlOptions;
   try {
