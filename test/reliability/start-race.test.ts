@@ -53,8 +53,10 @@ function daemonsOn(dir: string): number[] {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (argv.some((arg) => arg.endsWith('supervise-daemon.mjs')) && argv.includes(dir) && isAlive(Number(entry))) daemons.push(Number(entry));
+      // Node's argv while the daemon boots, its title (`supervise -u DIR ...`, one string) after.
+      const words = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0+$/, '').split(/[\0 ]/);
+      const isDaemon = words[0] === 'supervise' || words.some((word) => word.endsWith('supervise-daemon.mjs'));
+      if (isDaemon && words.includes(dir) && isAlive(Number(entry))) daemons.push(Number(entry));
     } catch {
       // gone while we looked
     }
