@@ -21,11 +21,18 @@ fi
 
 # Node aborts with a native stack trace when it cannot open the descriptors it
 # needs for itself (about 20), and supervise needs more. Node raises its soft
-# limit to the hard one, so the hard limit is the one that counts.
+# limit to the hard one, so the hard limit is the one that counts. Probed in
+# subshells: a command substitution needs descriptors of its own.
 min_descriptors=64
-nofile=$(ulimit -Hn)
-if [ "$nofile" != unlimited ] && [ "$nofile" -lt "$min_descriptors" ]; then
-  echo "$name: unable to start: too few file descriptors (ulimit -n $nofile, $min_descriptors needed)" >&2
+if ! (ulimit -Sn "$min_descriptors") 2>/dev/null; then
+  low=0 high=$min_descriptors
+  while [ $((high - low)) -gt 1 ]; do
+    middle=$(((low + high) / 2))
+    if (ulimit -Sn "$middle") 2>/dev/null; then low=$middle; else high=$middle; fi
+  done
+  # exec: `echo >&2` would need one more descriptor to save stdout in.
+  exec >&2
+  echo "$name: unable to start: too few file descriptors (ulimit -n $low, $min_descriptors needed)"
   exit 111
 fi
 
