@@ -20,9 +20,11 @@ if [ -n "${NODE_OPTIONS+set}" ]; then
 fi
 
 # Node aborts with a native stack trace when it cannot open the descriptors it
-# needs for itself (about 20), and supervise needs more. Node raises its soft
-# limit to the hard one, so the hard limit is the one that counts. Probed in
-# subshells: a command substitution needs descriptors of its own.
+# needs for itself (about 20). Measured: an idle daemon holds 24, a start adds
+# 4 for a moment, the foreground supervise fails below 29, and alarms (a mail
+# socket, a gsm command's pipes) need more: 64 leaves a margin. Node raises
+# its soft limit to the hard one, so the hard limit is the one that counts.
+# Probed in subshells: a command substitution needs descriptors of its own.
 min_descriptors=64
 if ! (ulimit -Sn "$min_descriptors") 2>/dev/null; then
   low=0 high=$min_descriptors
