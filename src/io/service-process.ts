@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, constants, openSync, readSync } from 'node:fs';
 import type { ServiceSignal } from '../core/types.js';
+import { checkExecFormat } from './resolve-executable.js';
 import { openServiceOutputs } from './service-output.js';
 
 export interface StartServiceOptions {
@@ -21,6 +22,12 @@ export interface StartServiceOptions {
  * throws ServiceOutputError when __stdout or __stderr cannot be opened.
  */
 export function startService(options: StartServiceOptions): number | null {
+  // Checked again at every start (the file may have been replaced): execvp would hand such a file to sh.
+  const formatError = checkExecFormat(options.executable);
+  if (formatError !== null) {
+    setImmediate(() => options.onStartFailed(formatError));
+    return null;
+  }
   // Re-opened at every start so a removed or rotated file is re-created.
   const output = openServiceOutputs(options.output, options.shownOutput);
   try {
