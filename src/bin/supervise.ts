@@ -37,6 +37,11 @@ function checkFilesWritable(dir: string): void {
   }
 }
 
+/** The -r hook must be runnable as the command is: a typo is exit 112 here, not a WARNING after every exit. */
+function checkRestartHook(hook: string): void {
+  resolveExecutable(hook, process.env.PATH, process.cwd(), `restart hook ${hook}`);
+}
+
 /** A daemon launched before yargs had looked at the arguments, with what it holds. */
 interface EarlyDaemon {
   statusDir: string;
@@ -63,6 +68,7 @@ function startDaemonEarly(argv: readonly string[]): EarlyDaemon | null {
   try {
     readLogMaxBytes();
     resolveExecutable(guess.command[0], process.env.PATH, process.cwd());
+    if (guess.restartHook !== null) checkRestartHook(guess.restartHook);
     prepareStatusDir(guess.statusDir);
     lockFd = acquireLock(join(guess.statusDir, 'lock'));
     checkFilesWritable(guess.statusDir);
@@ -106,6 +112,7 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     options = parsed.options;
     payload = { options, executable: resolveExecutable(options.command[0], process.env.PATH, process.cwd()) };
+    if (options.restartHook !== null) checkRestartHook(options.restartHook);
     if (early && (early.statusDir !== options.statusDir || options.foreground)) throw new Error('the early guess was wrong');
   } catch (error) {
     early?.abandon();
@@ -138,6 +145,7 @@ async function mainInOrder(argv: readonly string[]): Promise<number> {
     throw new SuperviseError(`supervise: ${(error as Error).message}`, EXIT_USAGE);
   }
   const executable = resolveExecutable(options.command[0], process.env.PATH, process.cwd());
+  if (options.restartHook !== null) checkRestartHook(options.restartHook);
   prepareStatusDir(options.statusDir);
   const lockFd = acquireLock(join(options.statusDir, 'lock'));
   checkFilesWritable(options.statusDir);

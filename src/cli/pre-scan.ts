@@ -28,6 +28,8 @@ export function splitAtVerbatimCommand(argv: readonly string[]): { own: string[]
 export interface EarlyGuess {
   statusDir: string;
   command: string[];
+  /** The -r hook, or null. */
+  restartHook: string | null;
 }
 
 /**
@@ -39,6 +41,7 @@ export function guessDaemonRun(argv: readonly string[]): EarlyGuess | null {
   const { own, verbatim } = splitAtVerbatimCommand(argv);
   let statusDir: string | null = null;
   let commandText: string | null = null;
+  let restartHook: string | null = null;
   const seen = new Set<string>();
   for (let index = 0; index < own.length; index += 1) {
     const arg = own[index];
@@ -52,6 +55,7 @@ export function guessDaemonRun(argv: readonly string[]): EarlyGuess | null {
       if (seen.has(arg) || (arg === '-t' && !/^\d+$/.test(value))) return null;
       if (arg === '-p') statusDir = value;
       if (arg === '-f') commandText = value;
+      if (arg === '-r') restartHook = value;
       seen.add(arg);
       index += 1;
     } else {
@@ -67,5 +71,5 @@ export function guessDaemonRun(argv: readonly string[]): EarlyGuess | null {
   } catch {
     return null;
   }
-  return command.length > 0 && command[0] !== '' ? { statusDir, command } : null;
+  return command.length > 0 && command[0] !== '' ? { statusDir, command, restartHook } : null;
 }

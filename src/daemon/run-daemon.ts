@@ -255,7 +255,9 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
       logger.notice(`running restart hook ${hook} ${count}`);
       const paths = output();
       runRestartHook(hook, count, { stdoutPath: paths.stdout, stderrPath: paths.stderr }, (outcome) => {
-        logger.notice(`restart hook ${hook} ${outcome}`);
+        // A hook that failed is something to look at; one that exited 0 is routine.
+        if (outcome.ok) logger.notice(`restart hook ${hook} ${outcome.text}`);
+        else logger.warning(`restart hook ${hook} ${outcome.text}`);
         done();
       });
     },

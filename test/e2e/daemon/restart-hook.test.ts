@@ -1,14 +1,16 @@
 // SPEC section 6: -r SH runs after every exit with the exit count, the restart
 // waits for it, and -t N starts the count again after N quiet seconds.
-import { existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 import { waitFor } from '../../helpers/wait-for.js';
+import { waitForLog } from '../../helpers/wait-for-log.js';
 import {
   FIXTURES,
   countLogLines,
   isAlive,
+  readLog,
   readStatus,
   startSupervised,
   waitForDaemonExit,
@@ -30,8 +32,12 @@ describe('restart hook', () => {
       args: ['-r', hook],
       env: { ...process.env, HOOK_RECORD: record, HOOK_DELAY: '1' },
     });
+    // Each service is killed only once it has stamped the record: a kill before its echo would lose the stamp.
+    const stamped = (starts: number) => waitFor(() => records(record).filter((line) => line === 'service').length === starts || undefined, { what: `${starts} service stamps` });
+    await stamped(1);
     process.kill(servicePid, 'SIGKILL');
     const second = await waitForServicePid(dir, servicePid);
+    await stamped(2);
     process.kill(second, 'SIGKILL');
     await waitForServicePid(dir, second);
     await waitFor(() => records(record).length === 7 || undefined, { what: 'two hook runs and three starts' });
@@ -69,5 +75,30 @@ describe('restart hook', () => {
     expect(countLogLines(dir, /service svc started/)).toBe(1);
     writeControl(dir, 'x');
     await waitForDaemonExit(daemonPid);
+  });
+
+  it('logs a hook that exits 0 as a NOTICE, and one that fails, is killed or is gone as a WARNING', async () => {
+    const cwd = makeTempDir();
+    const failing = join(cwd, 'hook.sh');
+    // Exit 0 on the first run, 3 on the second, killed on the third.
+    writeFileSync(failing, '#!/bin/sh\ncase "$1" in 1) exit 0;; 2) exit 3;; *) kill -KILL $$;; esac\n');
+    chmodSync(failing, 0o755);
+    const { dir, servicePid } = await startSupervised([join(FIXTURES, 'forever.sh')], { args: ['-r', failing] });
+    let pid = servicePid;
+    for (let run = 1; run <= 3; run += 1) {
+      process.kill(pid, 'SIGKILL');
+      pid = await waitForServicePid(dir, pid);
+    }
+    // Gone at run time: the restart still goes on.
+    rmSync(failing);
+    process.kill(pid, 'SIGKILL');
+    await waitForServicePid(dir, pid);
+    const warnings = await waitForLog(dir, `restart hook ${failing} failed: not found`, 'supervise.log.wf');
+    const lineOf = (text: string, part: string) => text.split('\n').find((line) => line.includes(part)) ?? '';
+    expect(lineOf(warnings, `restart hook ${failing} exited with code 3`)).toMatch(/^\[WARNING\] /);
+    expect(lineOf(warnings, `restart hook ${failing} killed by SIGKILL`)).toMatch(/^\[WARNING\] /);
+    expect(lineOf(warnings, `restart hook ${failing} failed: not found`)).toMatch(/^\[WARNING\] /);
+    expect(warnings).not.toContain('exited with code 0');
+    expect(lineOf(readLog(dir), `restart hook ${failing} exited with code 0`)).toMatch(/^\[NOTICE\] /);
   });
 });

@@ -3,9 +3,9 @@ import { guessDaemonRun, splitAtVerbatimCommand } from '../../../src/cli/pre-sca
 
 describe('guessDaemonRun', () => {
   it.each<[string[], ReturnType<typeof guessDaemonRun>]>([
-    [['-p', 'status/x', '-f', 'sleep 1'], { statusDir: 'status/x', command: ['sleep', '1'] }],
-    [['-F', 'c.conf', '-u', 'status/x', 'app', '-c', 'conf'], { statusDir: 'status/x', command: ['app', '-c', 'conf'] }],
-    [['-r', 'hook.sh', '-t', '5', '-p', 'd', '-f', `sh -c 'a b'`], { statusDir: 'd', command: ['sh', '-c', 'a b'] }],
+    [['-p', 'status/x', '-f', 'sleep 1'], { statusDir: 'status/x', command: ['sleep', '1'], restartHook: null }],
+    [['-F', 'c.conf', '-u', 'status/x', 'app', '-c', 'conf'], { statusDir: 'status/x', command: ['app', '-c', 'conf'], restartHook: null }],
+    [['-r', 'hook.sh', '-t', '5', '-p', 'd', '-f', `sh -c 'a b'`], { statusDir: 'd', command: ['sh', '-c', 'a b'], restartHook: 'hook.sh' }],
   ])('guesses an ordinary run %j', (argv, expected) => {
     expect(guessDaemonRun(argv)).toEqual(expected);
   });
