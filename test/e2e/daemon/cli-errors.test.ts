@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../helpers/temp-dir.js';
-import { FIXTURES, runSupervise, startSupervised } from '../../helpers/supervise-process.js';
+import { FIXTURES, runCommand, runSupervise, startSupervised } from '../../helpers/supervise-process.js';
 
 const forever = join(FIXTURES, 'forever.sh');
 
@@ -60,6 +60,21 @@ describe('exit 110: status directory', () => {
     const result = await runSupervise(['-p', 'blocker/status/x', '-f', forever], { cwd });
     expect(result.code).toBe(110);
     expectOneLine(result.stderr, 'unable to create blocker/status/x');
+  });
+
+  it('names the real cause on a read-only filesystem: EROFS, not ENOENT', async () => {
+    const cwd = makeTempDir();
+    mkdirSync(join(cwd, 'ro'));
+    const mount = await runCommand('mount', ['-t', 'tmpfs', '-o', 'ro,size=1m', 'tmpfs', join(cwd, 'ro')]);
+    expect(mount.code, mount.stderr).toBe(0);
+    try {
+      const result = await runSupervise(['-p', 'ro/status/x', '-f', forever], { cwd, statusDir: 'ro/status/x' });
+      expect(result.code).toBe(110);
+      expectOneLine(result.stderr, 'supervise: unable to create ro/status/x: EROFS');
+    } finally {
+      // Unmounted here, before the temporary directory holding the mount point is removed.
+      await runCommand('umount', [join(cwd, 'ro')]);
+    }
   });
 });
 
