@@ -4,6 +4,7 @@ import { accessSync, closeSync, constants, openSync, readSync, statSync } from '
 import { endianness } from 'node:os';
 import { delimiter, resolve } from 'node:path';
 import { EXIT_COMMAND, SuperviseError } from '../core/supervise-error.js';
+import { BINFMT_MISC_DIR, binfmtMiscRuns } from './binfmt-misc.js';
 
 /** The executable's path, or why it cannot be run. */
 export type Located = { path: string } | { problem: string };
@@ -96,6 +97,7 @@ const MACHINE_NAMES: Readonly<Record<number, string>> = {
   21: 'ppc64',
   22: 's390',
   40: 'arm',
+  50: 'ia64',
   62: 'x86_64',
   183: 'aarch64',
   243: 'riscv',
@@ -110,12 +112,19 @@ const ET_DYN = 3;
  * "exec format error ..." when execve would fail with ENOEXEC, else null.
  * execvp, which Node's spawn uses, then runs the file with /bin/sh instead,
  * so a foreign binary or a script without `#!` would fail every second with
- * sh's errors, or worse, run as a shell script nobody asked for.
+ * sh's errors, or worse, run as a shell script nobody asked for. A format
+ * the kernel's binfmt_misc table claims (qemu-user, say) is runnable.
  */
-export function checkExecFormat(path: string, arch: NodeJS.Architecture = process.arch): string | null {
-  const head = readHead(path, 64);
+export function checkExecFormat(path: string, arch: NodeJS.Architecture = process.arch, binfmtDir = BINFMT_MISC_DIR): string | null {
+  // 256 bytes: the kernel's own look at a file (BINPRM_BUF_SIZE), which binfmt_misc magic stays within.
+  const head = readHead(path, 256);
   // Unreadable (an execute-only file run by another user): execve will tell.
   if (head === null) return null;
+  const problem = describeFormatProblem(head, arch);
+  return problem !== null && !binfmtMiscRuns(head, path, binfmtDir) ? problem : null;
+}
+
+function describeFormatProblem(head: Buffer, arch: NodeJS.Architecture): string | null {
   if (head[0] === 0x23 && head[1] === 0x21) return null; // #!
   if (head.length < 20 || !head.subarray(0, 4).equals(ELF_MAGIC)) {
     return 'exec format error (neither a #! script nor an ELF binary)';
