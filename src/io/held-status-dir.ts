@@ -5,8 +5,9 @@
 // or re-creates files under, a `status/m` that a new supervise now owns. The
 // pid rather than `self` keeps the path valid for children the daemon starts
 // on it (mkfifo), though the descriptor itself is close-on-exec.
-import { closeSync, constants, fstatSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { prepareStatusDir } from './status-dir.js';
 
 /** Where the directory the daemon holds stands now, relative to the path it was started with. */
 export type HeldDirPlace =
@@ -53,7 +54,7 @@ export class HeldStatusDir {
 
   /** After 'removed': makes the directory again at the path and holds the new one. */
   recreate(): void {
-    mkdirSync(this.shown, { recursive: true, mode: 0o700 });
+    prepareStatusDir(this.shown);
     const fd = openDirectory(this.shown);
     closeSync(this.fd);
     this.fd = fd;
