@@ -22,8 +22,12 @@ COMMAND="./bin/redis-server conf/redis.conf"
 
 set -u
 
-# Everything below is relative to the module's root, wherever we are called from.
-ROOT=$(cd "$(dirname "$0")" && pwd -P) || exit 1
+# Everything below is relative to the module's root, wherever we are called
+# from. The script's own real path, not $0: called through a link such as
+# /etc/init.d/redis -> /home/work/redis/redis_control, the link's directory
+# holds no status/ of this module.
+SCRIPT=$(readlink -f -- "$0") || exit 1
+ROOT=$(dirname -- "$SCRIPT") || exit 1
 cd "$ROOT" || exit 1
 
 STATUS_DIR=status/$MODULE

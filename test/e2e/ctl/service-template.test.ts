@@ -1,6 +1,6 @@
 // scripts/service-template.sh, copied and edited as a team would, driven
 // through every action against the real supervise and supervisectl.
-import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -48,9 +48,9 @@ const TOOLS_ENV = {
   SUPERVISECTL: join(REPO_ROOT, 'bin/supervisectl'),
 };
 
-/** Runs the script from elsewhere: it must find its own root. */
-function run(module: Module, args: string[], env: NodeJS.ProcessEnv = TOOLS_ENV) {
-  return runCommand(module.script, args, { cwd: makeTempDir(), env: { ...process.env, ...env }, timeoutMs: 30_000 });
+/** Runs the script (or a link to it) from elsewhere: it must find its own root. */
+function run(module: Module, args: string[], env: NodeJS.ProcessEnv = TOOLS_ENV, script = module.script) {
+  return runCommand(script, args, { cwd: makeTempDir(), env: { ...process.env, ...env }, timeoutMs: 30_000 });
 }
 
 function lockIsFree(statusDir: string) {
@@ -133,6 +133,39 @@ describe('service-template.sh', () => {
     expect(start).toMatchObject({ code: 0, stderr: '' });
     await waitForServicePid(module.statusDir);
     expect((await run(module, ['stop'], env)).code).toBe(0);
+  });
+
+  // Issue 16, defect 13: through /etc/init.d/demo -> .../demo_control the
+  // script took the link's directory for the module root, said "supervise
+  // not running" while the service ran, and start failed with 112.
+  it('called through a symlink in another directory, works on the module the link points to', async () => {
+    const module = makeModule();
+    const initDir = makeTempDir('supervise-init.d-');
+    const link = join(initDir, 'demo');
+    symlinkSync(module.script, link);
+    // A relative link to that link: the whole chain is followed.
+    const chained = join(initDir, 'rc.demo');
+    symlinkSync('demo', chained);
+
+    const start = await run(module, ['start'], TOOLS_ENV, link);
+    expect(start.stderr).toBe('');
+    expect(start.code).toBe(0);
+    const { pid, supervisePid } = readStatusJson(module.statusDir);
+    expect(start.stdout).toMatch(new RegExp(`^status/demo: up \\(pid ${pid}\\) `));
+
+    for (const script of [link, chained]) {
+      const status = await run(module, ['status'], TOOLS_ENV, script);
+      expect(status).toMatchObject({ code: 0, stderr: '' });
+      expect(status.stdout).toMatch(new RegExp(`^status/demo: up \\(pid ${pid}\\) \\d+ seconds, normally up, alarms on\\n$`));
+    }
+    // Nothing was set up next to the link.
+    expect(readdirSync(initDir).sort()).toEqual(['demo', 'rc.demo']);
+
+    const stop = await run(module, ['stop'], TOOLS_ENV, chained);
+    expect(stop).toMatchObject({ code: 0, stdout: 'status/demo: stopped\n', stderr: '' });
+    expect(isAlive(pid)).toBe(false);
+    expect(isAlive(supervisePid)).toBe(false);
+    expect(await lockIsFree(module.statusDir)).toBe(true);
   });
 
   it('stop fails with the stuck state when the service ignores TERM', async () => {
