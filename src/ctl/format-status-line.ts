@@ -2,11 +2,11 @@
 // `status/redis: up (pid 1234) 3600 seconds, normally up, alarms on`.
 import type { Status } from '../codec/status-codec.js';
 
-export interface StatusView {
-  /** A supervise holds the `ok` FIFO open. */
-  readonly running: boolean;
-  readonly status: Status;
-}
+/**
+ * running: a supervise holds the `ok` FIFO open. Without one, `status` may be
+ * missing (a first start that failed).
+ */
+export type StatusView = { readonly running: true; readonly status: Status } | { readonly running: false; readonly status: Status | null };
 
 /** The directory as the user named it, without trailing slashes: `status/redis/` -> `status/redis`. */
 export function labelOf(dir: string): string {

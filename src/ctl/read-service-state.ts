@@ -5,16 +5,21 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeStatus, type Status } from '../codec/status-codec.js';
 import { STATUS_JSON_FILE, type StatusJson } from '../codec/status-json.js';
-import { CtlError, describeCause } from './ctl-error.js';
+import { CtlError, describeCause, hasErrorCode } from './ctl-error.js';
 import { isLockFree, isSuperviseRunning } from './probe-supervise.js';
 
-export interface ServiceState {
-  readonly running: boolean;
+interface ServiceStateFields {
   /** Probed only when asked for and no supervise runs; otherwise null. */
   readonly lockFree: boolean | null;
-  readonly status: Status;
   readonly json: StatusJson | null;
 }
+
+/**
+ * A running supervise has written `status` before anyone can reach it; one
+ * whose first start failed never did, so `status` may be null only then.
+ */
+export type ServiceState = ServiceStateFields &
+  ({ readonly running: true; readonly status: Status } | { readonly running: false; readonly status: Status | null });
 
 export function readStatusFile(dir: string): Status {
   const path = join(dir, 'status');
@@ -22,6 +27,16 @@ export function readStatusFile(dir: string): Status {
     return decodeStatus(readFileSync(path));
   } catch (error) {
     throw new CtlError('system', `unable to read ${path}: ${describeCause(error)}`, { cause: error });
+  }
+}
+
+/** null when supervise has not written `status`: its first start failed, or is under way. */
+export function readStatusFileOrNull(dir: string): Status | null {
+  try {
+    return readStatusFile(dir);
+  } catch (error) {
+    if (error instanceof CtlError && hasErrorCode(error.cause, 'ENOENT')) return null;
+    throw error;
   }
 }
 
@@ -35,11 +50,12 @@ export function readStatusJson(dir: string): StatusJson | null {
 }
 
 export function readServiceState(dir: string, options: { probeLock?: boolean; withJson?: boolean } = {}): ServiceState {
-  const running = isSuperviseRunning(dir);
+  const json = options.withJson === true ? readStatusJson(dir) : null;
+  if (isSuperviseRunning(dir)) return { running: true, lockFree: null, status: readStatusFile(dir), json };
   return {
-    running,
-    lockFree: options.probeLock === true && !running ? isLockFree(dir) : null,
-    status: readStatusFile(dir),
-    json: options.withJson === true ? readStatusJson(dir) : null,
+    running: false,
+    lockFree: options.probeLock === true ? isLockFree(dir) : null,
+    status: readStatusFileOrNull(dir),
+    json,
   };
 }

@@ -2,7 +2,7 @@
 // reload; with --wait, waiting until each directory reaches its state.
 import type { CtlContext } from './ctl-context.js';
 import { failureOf, SUCCEEDED, type DirOutcome } from './dir-outcome.js';
-import { readStatusFile } from './read-service-state.js';
+import { readStatusFileOrNull } from './read-service-state.js';
 import { sendControl } from './send-control.js';
 import type { WaitTarget } from './control-actions.js';
 import { waitForState } from './wait-for-state.js';
@@ -16,7 +16,8 @@ export interface ControlRequest {
 
 async function controlOne(dir: string, request: ControlRequest): Promise<void> {
   const waiting = request.waitSeconds !== null && request.target !== 'none';
-  const previousPid = waiting ? readStatusFile(dir).pid : 0;
+  // No status yet: supervise never started the service, so any pid is new.
+  const previousPid = waiting ? (readStatusFileOrNull(dir)?.pid ?? 0) : 0;
   sendControl(dir, request.letters);
   if (waiting) {
     await waitForState(dir, { target: request.target, previousPid, timeoutSeconds: request.waitSeconds ?? 0 });

@@ -6,7 +6,8 @@ import { labelOf } from './format-status-line.js';
 
 /**
  * Non-blocking open: with no supervise reading the FIFO a blocking open would
- * hang forever, while O_NONBLOCK fails at once with ENXIO.
+ * hang forever, while O_NONBLOCK fails at once with ENXIO. No FIFO at all in
+ * a checked status directory: its supervise died before making one.
  */
 export function sendControl(dir: string, letters: string): void {
   const path = join(dir, 'control');
@@ -14,7 +15,7 @@ export function sendControl(dir: string, letters: string): void {
   try {
     fd = openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
   } catch (error) {
-    if (hasErrorCode(error, 'ENXIO')) {
+    if (hasErrorCode(error, 'ENXIO') || hasErrorCode(error, 'ENOENT')) {
       throw new CtlError('not-running', `${labelOf(dir)}: supervise not running`, { cause: error });
     }
     throw new CtlError('system', `unable to open ${path}: ${describeCause(error)}`, { cause: error });

@@ -1,21 +1,19 @@
 // Whether an observed state is the one `--wait` waits for, and what to say
 // when it never came (SPEC section 10). Pure: the polling is wait-for-state.ts.
-import type { Status } from '../codec/status-codec.js';
 import type { WaitTarget } from './control-actions.js';
-import { describePid, labelOf } from './format-status-line.js';
+import { describePid, labelOf, type StatusView } from './format-status-line.js';
 
-export interface ObservedState {
-  readonly running: boolean;
+export type ObservedState = StatusView & {
   /** Whether the `lock` is free; null when it was not probed. */
   readonly lockFree: boolean | null;
-  readonly status: Status;
-}
+};
 
 /** reached; waiting: may still come; lost: supervise went away, so it never will. */
 export type Verdict = 'reached' | 'waiting' | 'lost';
 
 export function judgeState(target: WaitTarget, previousPid: number, state: ObservedState): Verdict {
-  const { pid } = state.status;
+  // No status at all: supervise never got as far as starting the service.
+  const pid = state.status?.pid ?? 0;
   switch (target) {
     case 'none':
       return 'reached';
@@ -48,7 +46,8 @@ const WANTED: Readonly<Record<WaitTarget, string>> = {
 /** e.g. `status/x: still up (pid 1234) after 1 s, wanted down`. */
 export function describeStuck(dir: string, target: WaitTarget, state: ObservedState, waitSeconds: number): string {
   const label = labelOf(dir);
-  const service = describePid(state.status.pid) + (state.status.paused && state.status.pid !== 0 ? ', paused' : '');
+  const pid = state.status?.pid ?? 0;
+  const service = describePid(pid) + (state.status?.paused === true && pid !== 0 ? ', paused' : '');
   const current =
     target !== 'gone'
       ? service

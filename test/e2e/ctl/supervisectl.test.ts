@@ -1,6 +1,6 @@
 // supervisectl against real supervise daemons, real FIFOs and real services.
 import { spawn } from 'node:child_process';
-import { appendFileSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import {
@@ -279,6 +279,52 @@ describe('supervisectl without a supervise, or without a status directory', () =
     expect(emptyResult.stderr).toContain(empty);
     expect(readStatus(running.dir).want).toBe('up');
     expect(countLogLines(running.dir, /control command/)).toBe(0);
+  });
+
+  // Issue 16: after a failed first start `status` said "not a status directory".
+  it('says "supervise not running" for a directory left by a failed first start, which has no status file', async () => {
+    const root = makeTempDir();
+    // Exists and is executable, so supervise gets as far as its daemon, whose start fails.
+    const app = join(root, 'app');
+    writeFileSync(app, '#!/nonexistent/interpreter\n', { mode: 0o755 });
+    const dir = join(root, 'status', 'app');
+    const start = await runCommand(join(REPO_ROOT, 'bin/supervise'), ['-u', dir, app]);
+    expect(start.code).toBe(112);
+    expect(readdirSync(dir)).toEqual(expect.arrayContaining(['lock', 'control', 'ok', 'supervise.log']));
+    expect(existsSync(join(dir, 'status'))).toBe(false);
+
+    const notRunning = { code: 111, stdout: '', stderr: `${dir}: supervise not running\n` };
+    expect(await ctl('status', dir)).toMatchObject({ ...notRunning, stdout: `${dir}: supervise not running\n`, stderr: '' });
+    expect(JSON.parse((await ctl('status', '--json', dir)).stdout)).toEqual([{ statusDir: dir, supervised: false }]);
+    for (const args of [['stop'], ['start', '--wait'], ['restart', '--wait'], ['check'], ['alarm', 'off']]) {
+      expect(await ctl(...args, dir)).toMatchObject(notRunning);
+    }
+    // The daemon died before it made the FIFOs: the lock and logs say supervise was here.
+    rmSync(join(dir, 'control'));
+    rmSync(join(dir, 'ok'));
+    expect(await ctl('status', dir)).toMatchObject({ code: 111, stdout: `${dir}: supervise not running\n` });
+    expect(await ctl('stop', '--wait', dir)).toMatchObject(notRunning);
+    expect(existsSync(join(dir, 'control'))).toBe(false);
+  });
+
+  it('still says "not a status directory" for a directory with none of supervise\'s files', async () => {
+    const dir = makeTempDir();
+    writeFileSync(join(dir, 'notes'), 'not supervise\n');
+    writeFileSync(join(dir, 'status'), 'a status file of something else\n');
+    for (const args of [['status'], ['stop', '--wait'], ['check']]) {
+      expect(await ctl(...args, dir)).toMatchObject({
+        code: 100,
+        stdout: '',
+        stderr: `supervisectl: unable to use ${dir}: not a status directory (no control FIFO)\n`,
+      });
+    }
+    // `echo d > control` with no supervise ever run leaves a regular file that would swallow letters.
+    writeFileSync(join(dir, 'control'), 'd');
+    expect(await ctl('stop', dir)).toMatchObject({
+      code: 100,
+      stderr: `supervisectl: unable to use ${dir}: not a status directory (control is not a FIFO)\n`,
+    });
+    expect(readFileSync(join(dir, 'control'), 'utf8')).toBe('d');
   });
 
   it('exits 100 with a one-line message for a usage error', async () => {

@@ -8,6 +8,10 @@ function observed(pid: number, running = true, lockFree: boolean | null = null, 
   return { running, lockFree, status };
 }
 
+function neverStarted(lockFree: boolean | null = null): ObservedState {
+  return { running: false, lockFree, status: null };
+}
+
 describe('judgeState', () => {
   it.each<[WaitTarget, number, ObservedState, Verdict]>([
     ['up', 0, observed(42), 'reached'],
@@ -27,6 +31,11 @@ describe('judgeState', () => {
     ['gone', 0, observed(0, false, false), 'waiting'],
     ['gone', 0, observed(0, false, true), 'reached'],
     ['none', 0, observed(0, false), 'reached'],
+    // A first start that failed left no status: down, and nothing will come up.
+    ['down', 0, neverStarted(), 'reached'],
+    ['up', 0, neverStarted(), 'lost'],
+    ['new-pid', 0, neverStarted(), 'lost'],
+    ['gone', 0, neverStarted(true), 'reached'],
   ])('%s from pid %i: %o -> %s', (target, previousPid, state, verdict) => {
     expect(judgeState(target, previousPid, state)).toBe(verdict);
   });
