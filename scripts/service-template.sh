@@ -50,9 +50,19 @@ find_tool() {
 SUPERVISE=${SUPERVISE:-$(find_tool supervise SUPERVISE)} || exit 111
 SUPERVISECTL=${SUPERVISECTL:-$(find_tool supervisectl SUPERVISECTL)} || exit 111
 
-# True while a supervise runs on the status directory (the ok FIFO test).
+# True while a supervise runs on the status directory (the ok FIFO test);
+# false when none runs or none was ever set up there. Anything else, such as
+# another user's 0700 status directory, is no answer: say so and stop, rather
+# than report "not running" (or start a second supervise).
 is_supervised() {
-    [ -p "$STATUS_DIR/control" ] && "$SUPERVISECTL" check "$STATUS_DIR" 2>/dev/null
+    probe=$("$SUPERVISECTL" check "$STATUS_DIR" 2>&1)
+    probe_status=$?
+    case $probe_status in
+    0) return 0 ;;
+    100 | 111) return 1 ;;
+    esac
+    echo "$probe" >&2
+    exit "$probe_status"
 }
 
 do_start() {
@@ -79,7 +89,7 @@ do_stop() {
 }
 
 do_status() {
-    if [ ! -p "$STATUS_DIR/control" ]; then
+    if ! is_supervised; then
         echo "$STATUS_DIR: supervise not running"
         return 111
     fi

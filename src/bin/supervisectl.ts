@@ -4,7 +4,7 @@
 import '../io/refuse-inspector.js';
 import { writeSync } from 'node:fs';
 import { parseSupervisectlArgs, type SupervisectlOptions } from '../cli/supervisectl-options.js';
-import { CtlError, describeCause, EXIT_NOT_RUNNING, EXIT_USAGE } from '../ctl/ctl-error.js';
+import { CtlError, describeCause, EXIT_ONE_FAILED, EXIT_USAGE } from '../ctl/ctl-error.js';
 import { runSupervisectl } from '../ctl/run-supervisectl.js';
 import { findNonUtf8Argument } from '../io/argument-encoding.js';
 
@@ -70,7 +70,7 @@ async function main(): Promise<number> {
       return error.exitCode;
     }
     writeAll(2, `supervisectl: ${describeCause(error)}\n`);
-    return EXIT_NOT_RUNNING;
+    return EXIT_ONE_FAILED;
   }
 }
 
@@ -80,7 +80,7 @@ main().then(
     try {
       writeAll(2, `supervisectl: ${describeCause(error)}\n`);
     } finally {
-      process.exit(EXIT_NOT_RUNNING);
+      process.exit(EXIT_ONE_FAILED);
     }
   },
 );

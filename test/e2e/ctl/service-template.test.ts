@@ -1,6 +1,6 @@
 // scripts/service-template.sh, copied and edited as a team would, driven
 // through every action against the real supervise and supervisectl.
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -16,6 +16,7 @@ import {
   writeControl,
 } from '../../helpers/supervise-process.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
+import { createUnprivilegedUser } from '../../helpers/unprivileged-user.js';
 import { waitFor } from '../../helpers/wait-for.js';
 
 const TEMPLATE = join(REPO_ROOT, 'scripts/service-template.sh');
@@ -166,6 +167,23 @@ describe('service-template.sh', () => {
     expect(isAlive(pid)).toBe(false);
     expect(isAlive(supervisePid)).toBe(false);
     expect(await lockIsFree(module.statusDir)).toBe(true);
+  });
+
+  // Issue 16: run by another user on root's module, status said "supervise
+  // not running" and stop said so and exited 0, while the service ran on.
+  it('run by a user who may not read the status directory, says permission denied and leaves the service alone', async () => {
+    const module = makeModule();
+    expect((await run(module, ['start'])).code).toBe(0);
+    const { pid, supervisePid } = readStatusJson(module.statusDir);
+    const commandsBefore = countLogLines(module.statusDir, /control command/);
+    chmodSync(module.root, 0o755);
+    const user = await createUnprivilegedUser();
+    const denied = { code: 1, stdout: '', stderr: 'supervisectl: unable to stat status/demo: EACCES: permission denied\n' };
+    for (const action of ['status', 'stop', 'start', 'restart', 'reload']) {
+      expect(await user.run(module.script, [action], { env: { ...process.env, ...TOOLS_ENV } })).toMatchObject(denied);
+    }
+    expect(readStatusJson(module.statusDir)).toMatchObject({ pid, supervisePid, want: 'up' });
+    expect(countLogLines(module.statusDir, /control command/)).toBe(commandsBefore);
   });
 
   it('stop fails with the stuck state when the service ignores TERM', async () => {

@@ -1,6 +1,6 @@
 // supervisectl against real supervise daemons, real FIFOs and real services.
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import {
@@ -17,6 +17,7 @@ import {
   writeControl,
 } from '../../helpers/supervise-process.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
+import { createUnprivilegedUser } from '../../helpers/unprivileged-user.js';
 import { waitFor } from '../../helpers/wait-for.js';
 
 const SUPERVISECTL_BIN = join(REPO_ROOT, 'bin/supervisectl');
@@ -325,6 +326,35 @@ describe('supervisectl without a supervise, or without a status directory', () =
       stderr: `supervisectl: unable to use ${dir}: not a status directory (control is not a FIFO)\n`,
     });
     expect(readFileSync(join(dir, 'control'), 'utf8')).toBe('d');
+  });
+
+  // Issue 16: a permission problem must never read as "supervise not running".
+  it('names the path and "permission denied", exit 1, for a user who may not use root\'s status directory', async () => {
+    const user = await createUnprivilegedUser();
+    const root = makeTempDir();
+    chmodSync(root, 0o755);
+    const { dir, servicePid } = await startSupervised([FOREVER], { dir: join(root, 'status', 'svc') });
+    const asUser = (...args: string[]) => user.run(SUPERVISECTL_BIN, args);
+
+    // As supervise leaves it: status/ and status/svc 0700.
+    const hidden = `supervisectl: unable to stat ${dir}: EACCES: permission denied\n`;
+    for (const args of [['status'], ['status', '--json'], ['stop'], ['stop', '--wait'], ['check'], ['logs']]) {
+      expect(await asUser(...args, dir)).toMatchObject({ code: 1, stdout: '', stderr: hidden });
+    }
+    // The directories opened to all, the FIFOs still 0600.
+    chmodSync(join(root, 'status'), 0o755);
+    chmodSync(dir, 0o755);
+    const okDenied = `supervisectl: unable to open ${dir}/ok: EACCES: permission denied\n`;
+    const controlDenied = `supervisectl: unable to open ${dir}/control: EACCES: permission denied\n`;
+    expect(await asUser('status', dir)).toMatchObject({ code: 1, stdout: '', stderr: okDenied });
+    expect(await asUser('check', dir)).toMatchObject({ code: 1, stdout: '', stderr: okDenied });
+    expect(await asUser('stop', dir)).toMatchObject({ code: 1, stdout: '', stderr: controlDenied });
+    expect(await asUser('restart', '--wait', dir)).toMatchObject({ code: 1, stdout: '', stderr: controlDenied });
+
+    expect(readStatus(dir)).toMatchObject({ pid: servicePid, want: 'up' });
+    expect(countLogLines(dir, /control command/)).toBe(0);
+    // And root still gets the answer.
+    expect((await ctl('check', dir)).code).toBe(0);
   });
 
   it('exits 100 with a one-line message for a usage error', async () => {
