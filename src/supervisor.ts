@@ -72,6 +72,8 @@ export class Supervisor {
 
   private readonly pending: SupervisorEvent[] = [];
   private dispatching = false;
+  /** Signals that failed in the current step: one read of control may send thousands, so only the first is logged whole. */
+  private signalFailures = 0;
 
   /**
    * Events raised while effects are carried out (the `started` of a start)
@@ -86,7 +88,9 @@ export class Supervisor {
       for (let next = this.pending.shift(); next !== undefined; next = this.pending.shift()) {
         const step = transition(this.state, next);
         this.state = step.state;
+        this.signalFailures = 0;
         for (const effect of step.effects) this.perform(effect);
+        if (this.signalFailures > 1) this.adapters.logger.warning(`unable to send ${this.signalFailures - 1} more signals to the service`);
       }
     } finally {
       this.dispatching = false;
@@ -103,8 +107,13 @@ export class Supervisor {
         try {
           adapters.signalService(effect.pid, effect.signal);
         } catch (error) {
+          this.signalFailures += 1;
+          if (this.signalFailures > 1) return;
           adapters.logger.warning(`unable to send ${effect.signal} to pid ${effect.pid}: ${(error as Error).message}`);
         }
+        return;
+      case 'resume-control':
+        this.dispatch(effect.event);
         return;
       case 'arm-start':
         this.startTimer.arm(effect.at - adapters.now(), () => this.dispatch({ kind: 'start-due', at: adapters.now() }));

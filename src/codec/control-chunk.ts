@@ -3,17 +3,11 @@
 // across them; unknown letters are only counted, to be noted in one log line
 // per read instead of one per byte (a megabyte of junk would otherwise become
 // a log flood and a backlog that delays the next real command).
-import type { ControlCommand } from '../core/types.js';
+import type { ControlCommand, ControlRun } from '../core/types.js';
 import { decodeControlByte } from './control-codec.js';
 
-export interface ControlRun {
-  command: ControlCommand;
-  /** How many times in a row, counting only command bytes. */
-  count: number;
-}
-
 export interface DecodedControlChunk {
-  /** Commands in the order written; neighbours always differ. */
+  /** Commands in the order written, counting only command bytes; neighbours always differ. */
   runs: ControlRun[];
   /** Letters that are not commands, in total. */
   unknownCount: number;
@@ -25,7 +19,7 @@ export interface DecodedControlChunk {
 export const MAX_UNKNOWN_LISTED = 8;
 
 export function decodeControlChunk(bytes: Uint8Array): DecodedControlChunk {
-  const runs: ControlRun[] = [];
+  const runs: { command: ControlCommand; count: number }[] = [];
   const unknownLetters: string[] = [];
   let unknownCount = 0;
   for (const byte of bytes) {

@@ -29,10 +29,17 @@ export type DecodedControlByte =
   /** Anything else (newlines, spaces, binary): ignored silently. */
   | { kind: 'ignored' };
 
-export function decodeControlByte(byte: number): DecodedControlByte {
+function decodeByteValue(byte: number): DecodedControlByte {
   const letter = String.fromCharCode(byte);
   const command = COMMAND_BY_LETTER[letter];
   if (command !== undefined) return { kind: 'command', command };
   const isLetter = (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a);
   return isLetter ? { kind: 'unknown', letter } : { kind: 'ignored' };
+}
+
+/** Every byte decoded once: a read of control may hold 64 KiB of them. */
+const DECODED_BYTES: readonly DecodedControlByte[] = Array.from({ length: 256 }, (_, byte) => decodeByteValue(byte));
+
+export function decodeControlByte(byte: number): DecodedControlByte {
+  return DECODED_BYTES[byte & 0xff];
 }

@@ -7,7 +7,15 @@ import { decideOnExit, type AlarmLimits, type AlarmWindow } from './alarm-policy
 import { nextHookCount } from './alarm-policy.js';
 import { nextStartAt } from './restart-pacing.js';
 import { EXIT_GAVE_UP } from './supervise-error.js';
-import { CORE_DUMP_SIGNALS, describeExit, type ControlCommand, type ServiceExit, type ServiceSignal, type Want } from './types.js';
+import {
+  CORE_DUMP_SIGNALS,
+  describeExit,
+  type ControlCommand,
+  type ControlRun,
+  type ServiceExit,
+  type ServiceSignal,
+  type Want,
+} from './types.js';
 
 export interface MachineConfig {
   readonly limits: AlarmLimits;
@@ -51,8 +59,7 @@ export interface SupervisorState {
 
 export type SupervisorEvent =
   | { kind: 'boot'; at: number }
-  /** `count` (default 1) is a run of the same command in one read, applied `count` times and logged once. */
-  | { kind: 'control'; command: ControlCommand; at: number; count?: number }
+  | ControlEvent
   | { kind: 'started'; pid: number; at: number }
   | { kind: 'start-failed'; reason: string; at: number }
   | { kind: 'exited'; pid: number; code: number | null; signal: string | null; at: number }
@@ -73,8 +80,25 @@ export type Effect =
   | { kind: 'log'; level: 'notice' | 'warning' | 'fatal'; message: string }
   | { kind: 'alarm'; alarm: 'exit' | 'gave-up'; exit: ServiceExit; window: AlarmWindow; next: string }
   | { kind: 'reload-config' }
+  /** The rest of a read, applied once the effects before it (a start, a reload) are done. */
+  | { kind: 'resume-control'; event: ControlEvent }
   | { kind: 'run-hook'; count: number }
   | { kind: 'exit'; code: number };
+
+/**
+ * One read of the control FIFO: its runs of commands in the order written
+ * (SPEC section 4), applied in one step with bounded logging and one status
+ * write, however many commands the read holds.
+ */
+export interface ControlEvent {
+  readonly kind: 'control';
+  readonly runs: readonly ControlRun[];
+  readonly at: number;
+  /** Set on the rest of a read that was split: it was logged in one line already. */
+  readonly logged?: boolean;
+  /** Set on the rest of a read whose `r` was carried out already. */
+  readonly reloaded?: boolean;
+}
 
 export interface Step {
   readonly state: SupervisorState;
@@ -111,7 +135,7 @@ export function transition(state: SupervisorState, event: SupervisorEvent): Step
     case 'boot':
       return requestStart(state, event.at);
     case 'control':
-      return applyControl(state, event.command, event.count ?? 1, event.at);
+      return applyControlRead(state, event);
     case 'started':
       return onStarted(state, event.pid, event.at);
     case 'start-failed':
@@ -154,29 +178,92 @@ const CONTROL_ACTIONS: Record<ControlCommand, (state: SupervisorState, at: numbe
 
 const WRITE_STATUS: Effect = { kind: 'write-status' };
 
+/** A read of more runs than this is logged as one line counting each command. */
+export const MAX_RUNS_LOGGED_EACH = 8;
+
 /**
- * A flood of one command (10,000 `h` in one write) must not bury a `d` that
- * follows it under 10,000 log lines and status writes: each repetition still
- * acts (one signal each), but the run is logged once and the status, which
- * every write-status of a step writes from the same final state, once.
+ * A flood of commands (10,000 `h`, or 64 KiB of `sn` alternating) must not
+ * bury a `d` that follows it under thousands of log lines and status writes:
+ * each command still acts (one signal each, in order), but the read is logged
+ * in a bounded number of lines, its status written once from the final state,
+ * and its `r` carried out once.
+ *
+ * A start or a reload splits the read: the commands after it are handed back
+ * in a `resume-control` effect, so they see the new pid or config as they did
+ * when each command was a step of its own (`ud` signals the service `u`
+ * started). Starts are paced, so a read splits only a few times.
  */
-function applyControl(state: SupervisorState, command: ControlCommand, count: number, at: number): Step {
-  const times = count > 1 ? `, ${count} times` : '';
-  const effects: Effect[] = [log('notice', `control command ${LETTER_BY_COMMAND[command]} (${command})${times}`)];
+function applyControlRead(state: SupervisorState, event: ControlEvent): Step {
+  const { runs, at } = event;
+  const effects: Effect[] = event.logged ? [] : logControlRead(runs);
   let current = state;
-  let statusWritten = false;
-  for (let round = 0; round < count && !current.finished; round += 1) {
-    const step = CONTROL_ACTIONS[command](current, at);
+  let reloaded = event.reloaded ?? false;
+  // One status write, where the last command that changed status asked for it.
+  let statusAt: number | null = null;
+  const take = (step: Step): boolean => {
     current = step.state;
+    let splits = false;
     for (const effect of step.effects) {
       if (effect.kind === 'write-status') {
-        if (statusWritten) continue;
-        statusWritten = true;
+        statusAt = effects.length;
+        continue;
       }
+      if (effect.kind === 'start' || effect.kind === 'reload-config') splits = true;
       effects.push(effect);
     }
+    return splits;
+  };
+  for (let index = 0; index < runs.length && !current.finished; index += 1) {
+    const { command, count } = runs[index];
+    if (command === 'reload') {
+      if (reloaded) continue;
+      reloaded = true;
+      take(CONTROL_ACTIONS.reload(current, at));
+      const rest = runs.slice(index + 1);
+      if (rest.length > 0) effects.push(resume({ ...event, runs: rest, logged: true, reloaded }));
+      break;
+    }
+    let split = false;
+    let round = 0;
+    while (round < count && !current.finished && !split) {
+      split = take(CONTROL_ACTIONS[command](current, at));
+      round += 1;
+    }
+    if (split) {
+      const rest = [...(round < count ? [{ command, count: count - round }] : []), ...runs.slice(index + 1)];
+      if (rest.length > 0) effects.push(resume({ ...event, runs: rest, logged: true, reloaded }));
+      break;
+    }
   }
+  if (statusAt !== null) effects.splice(statusAt, 0, WRITE_STATUS);
   return { state: current, effects };
+}
+
+function resume(event: ControlEvent): Effect {
+  return { kind: 'resume-control', event };
+}
+
+/** The whole read is logged as it is read: a line per run when there are few, else one line. */
+function logControlRead(runs: readonly ControlRun[]): Effect[] {
+  if (runs.length > MAX_RUNS_LOGGED_EACH) return [log('notice', describeControlRead(runs))];
+  return runs.map((run) => log('notice', describeRun(run)));
+}
+
+function describeRun(run: ControlRun): string {
+  const times = run.count > 1 ? `, ${run.count} times` : '';
+  return `control command ${LETTER_BY_COMMAND[run.command]} (${run.command})${times}`;
+}
+
+/** `control commands: 65536 in one read: s (silence) x32768, n (unsilence) x32768`, letters in order of first use. */
+function describeControlRead(runs: readonly ControlRun[]): string {
+  const counts = new Map<ControlCommand, number>();
+  let total = 0;
+  for (const run of runs) {
+    counts.set(run.command, (counts.get(run.command) ?? 0) + run.count);
+    total += run.count;
+  }
+  const parts = [...counts].map(([command, count]) => `${LETTER_BY_COMMAND[command]} (${command}) x${count}`);
+  return `control commands: ${total} in one read: ${parts.join(', ')}`;
 }
 
 function none(state: SupervisorState): Step {

@@ -23,6 +23,12 @@ export type ControlCommand =
   | 'unsilence'
   | 'reload';
 
+/** A command repeated `count` times in a row in one read of the control FIFO. */
+export interface ControlRun {
+  readonly command: ControlCommand;
+  readonly count: number;
+}
+
 /** How the service ended, as the child adapter reports it. */
 export interface ServiceExit {
   pid: number;

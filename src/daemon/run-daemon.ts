@@ -298,7 +298,7 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
       ok,
       onControlBytes(bytes) {
         const chunk = decodeControlChunk(bytes);
-        for (const run of chunk.runs) supervisor.dispatch({ kind: 'control', command: run.command, count: run.count, at: Date.now() });
+        supervisor.dispatch({ kind: 'control', runs: chunk.runs, at: Date.now() });
         const unknown = describeUnknownLetters(chunk);
         if (unknown !== null) logger.notice(unknown);
       },

@@ -1,6 +1,8 @@
 // Reliability: floods of bytes on the control FIFO (SPEC section 4). The daemon
 // must stay up, keep its service, and a `d` written after the flood must take
 // effect within 100 ms: the flood may not leave a backlog that hides it.
+// Floods of alternating commands (issue 16, defect 6) are checked by what they
+// cost (log lines, memory) and by `d` taking effect; their `d` time is only reported.
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -50,7 +52,7 @@ interface DownLatency {
  * FIFO still full from the flood delays it, as it would delay a script) and
  * times how long the daemon takes to act on it.
  */
-async function timeDown(dir: string, servicePid: number): Promise<DownLatency> {
+async function timeDown(dir: string, servicePid: number, timeoutMs = 10_000): Promise<DownLatency> {
   const startedAt = performance.now();
   let applied: number | null = null;
   await writeFile(join(dir, 'control'), 'd');
@@ -60,7 +62,7 @@ async function timeDown(dir: string, servicePid: number): Promise<DownLatency> {
       if (applied === null && status[WANT_OFFSET] === 0x64) applied = performance.now() - startedAt;
       return applied !== null && status.readUInt32LE(16) === 0 && !isAlive(servicePid) ? performance.now() - startedAt : undefined;
     },
-    { what: `d to stop service ${servicePid}`, intervalMs: 1 },
+    { what: `d to stop service ${servicePid}`, intervalMs: 1, timeoutMs },
   );
   return { applied: applied as unknown as number, stopped };
 }
@@ -147,4 +149,64 @@ describe('control storms', () => {
     await expectPromptDown(dir, daemonPid, servicePid, idleMs, '20 concurrent writers');
     expect(countHupsLogged(dir)).toBe(20 * 1024);
   });
+});
+
+/** Resident memory of a process in kB, from /proc. */
+function residentKb(pid: number): number {
+  const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!match) throw new Error(`no VmRSS in /proc/${pid}/status`);
+  return Number(match[1]);
+}
+
+/**
+ * How many times the log says `letter` was applied: a read of few runs logs
+ * `control command h (hup), 3 times` per run, a read of many runs logs one
+ * `control commands: N in one read: h (hup) x3, c (cont) x3` line.
+ */
+function countCommandLogged(dir: string, letter: string): number {
+  let total = 0;
+  for (const line of readLog(dir).split('\n')) {
+    const single = / control command (\w) \(\w+\)(?:, (\d+) times)?$/.exec(line);
+    if (single && single[1] === letter) total += Number(single[2] ?? 1);
+    const summary = / control commands: \d+ in one read: (.*)$/.exec(line);
+    if (!summary) continue;
+    for (const part of summary[1].split(', ')) {
+      const counted = /^(\w) \(\w+\) x(\d+)$/.exec(part);
+      if (counted && counted[1] === letter) total += Number(counted[2]);
+    }
+  }
+  return total;
+}
+
+const LOG_LINES_PER_FLOOD = 100;
+const RSS_GROWTH_KB = 30 * 1024;
+
+describe('control storms of alternating commands (64 KiB in one write)', () => {
+  it.each([
+    ['sn', 'forever.sh'],
+    ['hc', 'ignore-hup.sh'],
+    ['pc', 'forever.sh'],
+  ])('applies %s x 32768 in order with bounded logging and memory, and a d after it still stops the service', async (pair, fixture) => {
+    const { dir, daemonPid, servicePid } = await startSupervised([join(FIXTURES, fixture)]);
+    await waitFor(() => countLogLines(dir, /service svc started/) === 1 || undefined, { what: 'the start logged' });
+    const linesBefore = readLog(dir).split('\n').length;
+    const residentBefore = residentKb(daemonPid);
+
+    await writeFile(join(dir, 'control'), pair.repeat(32_768));
+    // Written as `echo d > control` would; the deadline only keeps a hung daemon from hanging the suite.
+    const latency = await timeDown(dir, servicePid, 120_000);
+    console.log(
+      `control storm "${pair}" x 32768: d applied after ${latency.applied.toFixed(1)} ms, service down after ${latency.stopped.toFixed(1)} ms`,
+    );
+
+    expect(isAlive(daemonPid)).toBe(true);
+    // Every command was read and applied, in order: the last of each pair wins.
+    await waitFor(() => countCommandLogged(dir, 'd') === 1 || undefined, { what: 'the d logged' });
+    for (const letter of pair) expect(countCommandLogged(dir, letter)).toBe(32_768);
+    const status = readStatus(dir);
+    expect(status).toMatchObject({ pid: 0, want: 'down', alarmsOn: true, paused: false });
+    const grown = readLog(dir).split('\n').length - linesBefore;
+    expect(grown).toBeLessThan(LOG_LINES_PER_FLOOD);
+    expect(residentKb(daemonPid) - residentBefore).toBeLessThan(RSS_GROWTH_KB);
+  }, 180_000);
 });

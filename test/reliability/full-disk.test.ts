@@ -50,12 +50,12 @@ async function restartService(daemonPid: number, dir: string, previous: number):
   );
 }
 
-/** Fills the file system holding `path` until a write fails with ENOSPC. */
-function fillDisk(path: string): void {
-  const fd = openSync(path, 'w');
+/** Fills the file system holding `path` until a write fails with ENOSPC; `a` appends newlines to a file there. */
+function fillDisk(path: string, flags: 'w' | 'a' = 'w'): void {
+  const fd = openSync(path, flags);
   try {
     for (const size of [64 * 1024, 4096, 1]) {
-      const chunk = Buffer.alloc(size, 0x2e);
+      const chunk = Buffer.alloc(size, 0x0a);
       for (;;) {
         try {
           writeSync(fd, chunk);
@@ -102,8 +102,10 @@ describe('full disk', () => {
     });
 
     fillDisk(join(root, 'filler'));
-    // Runs of s and n: each a log line and a status write, more than the
-    // slack left in the last page of supervise.log can hold.
+    // The last page of supervise.log may have room for a few lines: fill it
+    // with empty lines, so the daemon's next line cannot be written.
+    fillDisk(join(dir, 'supervise.log'), 'a');
+    // Runs of s and n: a log line (one for the read) and a status write.
     writeControl(dir, `${'sn'.repeat(200)}s`);
     // k comes after the flood and commands apply in order, so its restart shows the flood was read.
     const next = await restartService(daemonPid, dir, servicePid);

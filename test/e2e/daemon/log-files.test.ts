@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../helpers/wait-for.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
-import { FIXTURES, countLogLines, readLog, startSupervised, writeControl } from '../../helpers/supervise-process.js';
+import { FIXTURES, countLogLines, readLog, readStatus, startSupervised, writeControl } from '../../helpers/supervise-process.js';
 
 const forever = join(FIXTURES, 'forever.sh');
 const LINE = /^\[(NOTICE|WARNING|FATAL)\] \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \S/;
@@ -23,7 +23,12 @@ describe('supervise.log and supervise.log.wf', () => {
 
   it('rotates to supervise.log.1 past the size limit and re-creates a removed or renamed file', async () => {
     const { dir } = await startSupervised([forever], { env: { ...process.env, SUPERVISE_LOG_MAX_BYTES: '2000' } });
-    for (let round = 0; round < 20; round += 1) writeControl(dir, 'sn');
+    // One command a read, each applied before the next is written: a read of many commands is logged in one line.
+    for (let round = 0; round < 40; round += 1) {
+      const silenced = round % 2 === 0;
+      writeControl(dir, silenced ? 's' : 'n');
+      await waitFor(() => readStatus(dir).alarmsOn !== silenced || undefined, { what: `alarms ${silenced ? 'off' : 'on'} in status` });
+    }
     await waitFor(() => existsSync(join(dir, 'supervise.log.1')) || undefined, { what: 'supervise.log.1' });
     expect(readFileSync(join(dir, 'supervise.log.1'), 'utf8').length).toBeLessThanOrEqual(2000);
     expect(readFileSync(join(dir, 'supervise.log.1'), 'utf8')).toContain('supervise svc started');

@@ -38,7 +38,7 @@ describe('a run of one control command', () => {
   };
 
   it('acts once per repetition but logs once', () => {
-    const { effects } = transition(running(), { kind: 'control', command: 'hup', count: 3, at: 10 });
+    const { effects } = transition(running(), { kind: 'control', runs: [{ command: 'hup', count: 3 }], at: 10 });
     expect(effects).toEqual([
       { kind: 'log', level: 'notice', message: 'control command h (hup), 3 times' },
       { kind: 'signal', pid: 100, signal: 'SIGHUP' },
@@ -48,15 +48,15 @@ describe('a run of one control command', () => {
   });
 
   it('writes status once for a run that changes it', () => {
-    const { state, effects } = transition(running(), { kind: 'control', command: 'silence', count: 5, at: 10 });
+    const { state, effects } = transition(running(), { kind: 'control', runs: [{ command: 'silence', count: 5 }], at: 10 });
     expect(state.alarmsOn).toBe(false);
     expect(effects.filter((effect) => effect.kind === 'write-status')).toHaveLength(1);
   });
 
   it('stops at x: the rest of the run finds supervise finished', () => {
     const down = transition(running(), { kind: 'exited', pid: 100, code: 0, signal: null, at: 5 }).state;
-    const stopped = transition(down, { kind: 'control', command: 'down', at: 6 }).state;
-    const { state, effects } = transition(stopped, { kind: 'control', command: 'exit', count: 3, at: 10 });
+    const stopped = transition(down, { kind: 'control', runs: [{ command: 'down', count: 1 }], at: 6 }).state;
+    const { state, effects } = transition(stopped, { kind: 'control', runs: [{ command: 'exit', count: 3 }], at: 10 });
     expect(state.finished).toBe(true);
     expect(effects.filter((effect) => effect.kind === 'exit')).toEqual([{ kind: 'exit', code: 0 }]);
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { decodeControlChunk } from '../../../src/codec/control-chunk.js';
 import {
   initialState,
   transition,
@@ -7,6 +8,7 @@ import {
   type SupervisorEvent,
   type SupervisorState,
 } from '../../../src/core/supervisor-machine.js';
+import type { ControlCommand } from '../../../src/core/types.js';
 
 const noLimits: MachineConfig = {
   limits: { alarmInterval: 0, maxTries: 0, maxTriesIfCoredumped: 0 },
@@ -32,9 +34,7 @@ const started = (pid: number, at: number): SupervisorEvent => ({ kind: 'started'
 const exited = (pid: number, at: number, signal: string | null = null, code: number | null = signal ? null : 1): SupervisorEvent => ({
   kind: 'exited', pid, code, signal, at,
 });
-const control = (command: Extract<SupervisorEvent, { kind: 'control' }>['command'], at: number): SupervisorEvent => ({
-  kind: 'control', command, at,
-});
+const control = (command: ControlCommand, at: number): SupervisorEvent => ({ kind: 'control', runs: [{ command, count: 1 }], at });
 
 describe('supervisor machine: starting and pacing', () => {
   it('starts on boot and records the pid', () => {
@@ -198,5 +198,123 @@ describe('supervisor machine: restart hook', () => {
   it('x during the hook exits once the hook is done', () => {
     const { effects } = run([{ kind: 'boot', at: 0 }, started(1, 0), exited(1, 5000), control('exit', 5010), { kind: 'hook-done', at: 5100 }], hooked);
     expect(kinds(effects).at(-1)).toEqual({ kind: 'exit', code: 0 });
+  });
+});
+
+/**
+ * Runs events as src/supervisor.ts does: a start is answered by a `started`
+ * with the next pid, a reload by `config`, and the rest of a split read is
+ * queued after them.
+ */
+function runAsShell(events: SupervisorEvent[], config = noLimits, reloaded: MachineConfig = config) {
+  let state = initialState('svc', config, 0);
+  const effects: Effect[] = [];
+  const queue = [...events];
+  let nextPid = 100;
+  for (let event = queue.shift(); event !== undefined; event = queue.shift()) {
+    const step = transition(state, event);
+    state = step.state;
+    const raised: SupervisorEvent[] = [];
+    for (const effect of step.effects) {
+      effects.push(effect);
+      if (effect.kind === 'start') raised.push(started(nextPid++, event.kind === 'boot' || event.kind === 'control' ? event.at : 0));
+      if (effect.kind === 'reload-config') raised.push({ kind: 'config', config: reloaded });
+      if (effect.kind === 'resume-control') raised.push(effect.event);
+    }
+    queue.unshift(...raised);
+  }
+  return { state, effects };
+}
+
+/** The runs of one read, as the control codec decodes them. */
+const read = (letters: string, at: number): SupervisorEvent => ({ kind: 'control', runs: decodeControlChunk(Buffer.from(letters)).runs, at });
+/** The same letters as one read each, as if written one at a time. */
+const oneByOne = (letters: string, at: number): SupervisorEvent[] => [...letters].map((letter) => read(letter, at));
+const acts = (effects: Effect[]) => effects.filter((e) => e.kind !== 'log' && e.kind !== 'write-status' && e.kind !== 'resume-control');
+const count = (effects: Effect[], kind: Effect['kind']) => effects.filter((e) => e.kind === kind).length;
+
+describe('supervisor machine: one read of many commands', () => {
+  const up = [{ kind: 'boot', at: 0 } as SupervisorEvent];
+  const downService = [...up, read('d', 10), exited(100, 20, 'SIGTERM')];
+
+  it.each([
+    ['dx', up], ['du', up], ['tcu', up], ['ud', downService], ['uh', downService], ['xd', up], ['dux', up], ['rd', up], ['ohpc', downService],
+    ['pcpcpc', up], ['ududud', downService], ['snsns', up], ['kkk', up],
+  ] as const)('%s in one read acts exactly as its letters written one by one', (letters, before) => {
+    const reloaded = { ...noLimits, stopTimeoutSeconds: 7 };
+    const batch = runAsShell([...before, read(letters, 1000)], noLimits, reloaded);
+    const single = runAsShell([...before, ...oneByOne(letters, 1000)], noLimits, reloaded);
+    expect(batch.state).toEqual(single.state);
+    expect(acts(batch.effects)).toEqual(acts(single.effects));
+  });
+
+  it.each([
+    ['sn', false], ['hc', true], ['pc', true], ['ud', true], ['tc', true], ['ia', true],
+  ] as const)('%s x 32768 gives the same state as one by one, with one status write, one log line and every signal', (pair, signals) => {
+    const letters = pair.repeat(32_768);
+    const running = runAsShell(up).state;
+    const step = transition(running, read(letters, 1000));
+    const single = oneByOne(pair, 1000).reduce((state, event) => transition(state, event).state, running);
+    const expected = Array.from({ length: 32_767 }).reduce<SupervisorState>(
+      (state) => oneByOne(pair, 1000).reduce((s, event) => transition(s, event).state, state),
+      single,
+    );
+    expect(step.state).toEqual(expected);
+    expect(count([...step.effects], 'write-status')).toBeLessThanOrEqual(1);
+    expect(step.effects.filter((e) => e.kind === 'log')).toEqual([
+      { kind: 'log', level: 'notice', message: expect.stringMatching(new RegExp(`^control commands: 65536 in one read: ${pair[0]} \\(\\w+\\) x32768, ${pair[1]} \\(\\w+\\) x32768$`)) },
+    ]);
+    // Each command still sends its signal: two a pair (u sends none to a running service, d sends TERM and CONT).
+    expect(count([...step.effects], 'signal')).toBe(signals ? 32_768 * 2 : 0);
+    expect(count([...step.effects], 'start') + count([...step.effects], 'resume-control')).toBe(0);
+  });
+
+  it('writes status once, after the signals, from the final state', () => {
+    const running = runAsShell(up).state;
+    const step = transition(running, read('pc'.repeat(4), 1000));
+    expect(step.effects.map((e) => (e.kind === 'signal' ? e.signal : e.kind))).toEqual([
+      'log', 'log', 'log', 'log', 'log', 'log', 'log', 'log',
+      'SIGSTOP', 'SIGCONT', 'SIGSTOP', 'SIGCONT', 'SIGSTOP', 'SIGCONT', 'SIGSTOP', 'SIGCONT', 'write-status',
+    ]);
+    expect(step.state.paused).toBe(false);
+  });
+
+  it('logs a line per run up to eight runs, and one counting line beyond', () => {
+    const running = runAsShell(up).state;
+    expect(transition(running, read('hhhsnhaa', 1000)).effects.filter((e) => e.kind === 'log').map((e) => e.kind === 'log' && e.message)).toEqual([
+      'control command h (hup), 3 times', 'control command s (silence)', 'control command n (unsilence)', 'control command h (hup)',
+      'control command a (alarm), 2 times',
+    ]);
+    expect(transition(running, read('snsnsnsns', 1000)).effects.filter((e) => e.kind === 'log')).toEqual([
+      { kind: 'log', level: 'notice', message: 'control commands: 9 in one read: s (silence) x5, n (unsilence) x4' },
+    ]);
+  });
+
+  it('reloads once per read, and applies the commands after the first r with the reloaded config', () => {
+    const reloaded = { ...noLimits, stopTimeoutSeconds: 7 };
+    const { effects } = runAsShell([...up, read(`${'rs'.repeat(1000)}d`, 1000)], noLimits, reloaded);
+    expect(count(effects, 'reload-config')).toBe(1);
+    expect(effects).toContainEqual({ kind: 'arm-stop-timeout', at: 8000 });
+    expect(count(effects, 'log')).toBe(2);
+  });
+
+  it('splits a read at a start, so the commands after u reach the service it started', () => {
+    const before = runAsShell(downService);
+    const { state, effects } = runAsShell([...downService, read('ud'.repeat(32_768), 1000)]);
+    // One start, then TERM and CONT to the new pid for each d: the rest of the read is not lost.
+    const ofRead = acts(effects).slice(acts(before.effects).length);
+    expect(ofRead[0]).toEqual({ kind: 'start' });
+    expect(ofRead.slice(1)).toHaveLength(32_768 * 2);
+    expect(ofRead.slice(1, 3)).toEqual([{ kind: 'signal', pid: 101, signal: 'SIGTERM' }, { kind: 'signal', pid: 101, signal: 'SIGCONT' }]);
+    expect(state).toMatchObject({ want: 'down', service: { pid: 101 } });
+    expect(count(effects, 'resume-control')).toBe(1);
+    expect(count(effects, 'log') - count(before.effects, 'log')).toBe(2);
+  });
+
+  it('drops the rest of a read after x has ended supervise', () => {
+    const { state, effects } = runAsShell([...downService, read('xuh'.repeat(100), 1000)]);
+    expect(state.finished).toBe(true);
+    expect(acts(effects).at(-1)).toEqual({ kind: 'exit', code: 0 });
+    expect(count(effects, 'start')).toBe(1);
   });
 });
