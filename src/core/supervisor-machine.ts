@@ -5,6 +5,7 @@
 import { LETTER_BY_COMMAND } from '../codec/control-codec.js';
 import { decideOnExit, type AlarmLimits, type AlarmWindow } from './alarm-policy.js';
 import { nextHookCount } from './alarm-policy.js';
+import { judgeExit } from './expected-exit.js';
 import { nextStartAt } from './restart-pacing.js';
 import { EXIT_GAVE_UP } from './supervise-error.js';
 import {
@@ -47,8 +48,12 @@ export interface SupervisorState {
   /** Unix ms of the last pid change, for the status label. */
   readonly since: number;
   readonly starts: number;
-  /** supervise itself signalled the running service to end (d t i k, or its own TERM). */
-  readonly expectingExit: boolean;
+  /**
+   * Unix ms of the last signal supervise sent the running service to end it
+   * (d t i k, or its own TERM); null when none. Whether its exit is then
+   * expected is judged at the exit (see expected-exit.ts).
+   */
+  readonly endSignalledAt: number | null;
   readonly stopTimerArmed: boolean;
   readonly hookRunning: boolean;
   readonly hookCounter: { count: number; lastExitAt: number } | null;
@@ -119,7 +124,7 @@ export function initialState(name: string, config: MachineConfig, now: number): 
     lastStartAt: null,
     since: now,
     starts: 0,
-    expectingExit: false,
+    endSignalledAt: null,
     stopTimerArmed: false,
     hookRunning: false,
     hookCounter: null,
@@ -166,11 +171,11 @@ const CONTROL_ACTIONS: Record<ControlCommand, (state: SupervisorState, at: numbe
   exit: (s) => requestExit(s),
   pause: (s) => (s.service ? { state: { ...s, paused: true }, effects: [signal(s.service, 'SIGSTOP'), WRITE_STATUS] } : none(s)),
   cont: (s) => (s.service ? { state: { ...s, paused: false }, effects: [signal(s.service, 'SIGCONT'), WRITE_STATUS] } : none(s)),
-  hup: (s) => signalIfRunning(s, 'SIGHUP', false),
-  alarm: (s) => signalIfRunning(s, 'SIGALRM', false),
-  int: (s) => signalIfRunning(s, 'SIGINT', true),
-  term: (s) => signalIfRunning(s, 'SIGTERM', true),
-  kill: (s) => signalIfRunning(s, 'SIGKILL', true),
+  hup: (s) => signalIfRunning(s, 'SIGHUP', null),
+  alarm: (s) => signalIfRunning(s, 'SIGALRM', null),
+  int: (s, at) => signalIfRunning(s, 'SIGINT', at),
+  term: (s, at) => signalIfRunning(s, 'SIGTERM', at),
+  kill: (s, at) => signalIfRunning(s, 'SIGKILL', at),
   silence: (s) => withStatus({ ...s, alarmsOn: false }),
   unsilence: (s) => withStatus({ ...s, alarmsOn: true }),
   reload: (s) => ({ state: s, effects: [{ kind: 'reload-config' }] }),
@@ -287,10 +292,11 @@ function signal(service: RunningService, name: ServiceSignal): Effect {
   return { kind: 'signal', pid: service.pid, signal: name };
 }
 
-function signalIfRunning(state: SupervisorState, name: ServiceSignal, endsService: boolean): Step {
+/** `endsServiceAt`: the time of a signal meant to end the service, null for one that is not. */
+function signalIfRunning(state: SupervisorState, name: ServiceSignal, endsServiceAt: number | null): Step {
   if (!state.service) return none(state);
   return {
-    state: endsService ? { ...state, expectingExit: true } : state,
+    state: endsServiceAt !== null ? { ...state, endSignalledAt: endsServiceAt } : state,
     effects: [signal(state.service, name)],
   };
 }
@@ -305,7 +311,7 @@ function stopWanted(state: SupervisorState, at: number): Step {
   }
   if (next.service) {
     effects.push(signal(next.service, 'SIGTERM'), signal(next.service, 'SIGCONT'));
-    next = { ...next, expectingExit: true, paused: false };
+    next = { ...next, endSignalledAt: at, paused: false };
     if (next.config.stopTimeoutSeconds > 0 && !next.stopTimerArmed) {
       effects.push({ kind: 'arm-stop-timeout', at: at + next.config.stopTimeoutSeconds * 1000 });
       next = { ...next, stopTimerArmed: true };
@@ -353,7 +359,7 @@ function onStarted(state: SupervisorState, pid: number, at: number): Step {
       lastStartAt: at,
       since: at,
       starts: state.starts + 1,
-      expectingExit: false,
+      endSignalledAt: null,
       paused: false,
     },
     effects: [log('notice', `service ${state.name} started, pid ${pid}`), WRITE_STATUS],
@@ -373,29 +379,33 @@ function onStartFailed(state: SupervisorState, reason: string, at: number): Step
 function onExited(state: SupervisorState, event: Extract<SupervisorEvent, { kind: 'exited' }>): Step {
   const service = state.service;
   if (!service || service.pid !== event.pid) return none(state);
+  const coreDumped = event.signal !== null && CORE_DUMP_SIGNALS.has(event.signal);
+  const verdict = judgeExit(
+    { signalledAt: state.endSignalledAt, wantDown: state.want === 'down', stopTimeoutSeconds: state.config.stopTimeoutSeconds },
+    { coreDumped, at: event.at },
+  );
   const exit: ServiceExit = {
     pid: event.pid,
     code: event.code,
     signal: event.signal,
-    coreDumped: event.signal !== null && CORE_DUMP_SIGNALS.has(event.signal),
+    coreDumped,
     at: event.at,
     uptimeMs: Math.max(0, event.at - service.startedAt),
-    expected: state.expectingExit,
+    expected: verdict.expected,
   };
   const next: SupervisorState = {
     ...state,
     service: null,
     since: event.at,
     paused: false,
-    expectingExit: false,
+    endSignalledAt: null,
     stopTimerArmed: false,
     lastExit: exit,
   };
   const effects: Effect[] = state.stopTimerArmed ? [{ kind: 'cancel-stop-timeout' }] : [];
   const uptime = (exit.uptimeMs / 1000).toFixed(exit.uptimeMs < 10_000 ? 1 : 0);
-  effects.push(
-    log('notice', `service ${state.name} ${describeExit(exit)}, pid ${exit.pid}, ran ${uptime} s${exit.expected ? ', expected' : ''}`),
-  );
+  const expectation = verdict.expected ? ', expected' : verdict.why !== null ? `, not expected: ${verdict.why}` : '';
+  effects.push(log('notice', `service ${state.name} ${describeExit(exit)}, pid ${exit.pid}, ran ${uptime} s${expectation}`));
   return startFirst(then({ state: next, effects }, (s) => afterExit(s, exit, event.at)));
 }
 

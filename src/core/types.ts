@@ -42,7 +42,7 @@ export interface ServiceExit {
   at: number;
   /** Milliseconds the service ran. */
   uptimeMs: number;
-  /** Caused by supervise itself (`d`, `t`, `i`, `k`, or its own SIGTERM). */
+  /** Caused by supervise itself (`d`, `t`, `i`, `k`, or its own SIGTERM): soon after the signal and no core dump (expected-exit.ts). */
   expected: boolean;
 }
 

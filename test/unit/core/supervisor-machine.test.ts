@@ -110,7 +110,7 @@ describe('supervisor machine: control commands', () => {
   ] as const)('%s sends %s (expected exit: %s)', (command, signal, expected) => {
     const { state, effects } = run([...up, control(command, 10)]);
     expect(kinds(effects).at(-1)).toEqual({ kind: 'signal', pid: 100, signal });
-    expect(state.expectingExit).toBe(expected);
+    expect(state.endSignalledAt).toBe(expected ? 10 : null);
   });
 
   it('p and c send STOP and CONT and set the paused flag', () => {
@@ -316,5 +316,74 @@ describe('supervisor machine: one read of many commands', () => {
     expect(state.finished).toBe(true);
     expect(acts(effects).at(-1)).toEqual({ kind: 'exit', code: 0 });
     expect(count(effects, 'start')).toBe(1);
+  });
+});
+
+describe('supervisor machine: which exits after a signal are expected', () => {
+  const limited: MachineConfig = { ...noLimits, limits: { alarmInterval: 60, maxTries: 0, maxTriesIfCoredumped: 0 } };
+  const up = [{ kind: 'boot', at: 0 } as SupervisorEvent, started(100, 0)];
+  const exitLog = (effects: Effect[]) => effects.find((e) => e.kind === 'log' && e.message.startsWith('service svc ') && e.message.includes(', pid 100,'));
+  const alarms = (effects: Effect[]) => effects.filter((e) => e.kind === 'alarm');
+
+  it('counts and alarms a core dump after t: the service survived the TERM and crashed', () => {
+    const { state, effects } = run([...up, control('term', 1000), exited(100, 4000, 'SIGSEGV')], limited);
+    expect(state.lastExit).toMatchObject({ expected: false, coreDumped: true });
+    expect(state.window).toEqual({ openedAt: 4000, exits: 1, coreDumps: 1 });
+    expect(alarms(effects)).toHaveLength(1);
+    expect(exitLog(effects)).toEqual({
+      kind: 'log', level: 'notice', message: 'service svc exited with coredump (SIGSEGV), pid 100, ran 4.0 s, not expected: dumped core',
+    });
+  });
+
+  it('counts an exit 6 s after t with the 5 s grace, and takes one 1 s after t as expected', () => {
+    const late = run([...up, control('term', 1000), exited(100, 7000, null, 0)], limited);
+    expect(late.state.lastExit?.expected).toBe(false);
+    expect(late.state.window?.exits).toBe(1);
+    expect(alarms(late.effects)).toHaveLength(1);
+    expect(exitLog(late.effects)).toMatchObject({ message: 'service svc exited with code 0, pid 100, ran 7.0 s, not expected: 6.0 s after the signal (grace 5 s)' });
+
+    const soon = run([...up, control('term', 1000), exited(100, 2000, 'SIGTERM')], limited);
+    expect(soon.state.lastExit?.expected).toBe(true);
+    expect(soon.state.window).toBeNull();
+    expect(alarms(soon.effects)).toHaveLength(0);
+    expect(exitLog(soon.effects)).toMatchObject({ message: 'service svc was killed by SIGTERM, pid 100, ran 2.0 s, expected' });
+  });
+
+  it('takes stop_timeout as the grace: 8 s after k is expected with stop_timeout 10, 11 s is not', () => {
+    const config = { ...limited, stopTimeoutSeconds: 10 };
+    expect(run([...up, control('kill', 1000), exited(100, 9000, null, 1)], config).state.lastExit?.expected).toBe(true);
+    expect(run([...up, control('int', 1000), exited(100, 12_000, null, 1)], config).state.lastExit?.expected).toBe(false);
+  });
+
+  it('measures the grace from the last such signal', () => {
+    expect(run([...up, control('term', 1000), control('term', 5000), exited(100, 9000, null, 1)], limited).state.lastExit?.expected).toBe(true);
+    // h and a are not meant to end the service: they restart no grace.
+    expect(run([...up, control('term', 1000), control('hup', 5000), exited(100, 9000, null, 1)], limited).state.lastExit?.expected).toBe(false);
+  });
+
+  it('keeps a clean exit after d expected however late (want down), but never a core dump', () => {
+    const slow = run([...up, control('down', 1000), exited(100, 600_000, null, 0)], limited);
+    expect(slow.state.lastExit?.expected).toBe(true);
+    expect(alarms(slow.effects)).toHaveLength(0);
+    const crashed = run([...up, control('down', 1000), exited(100, 2000, 'SIGABRT')], limited);
+    expect(crashed.state.lastExit).toMatchObject({ expected: false, coreDumped: true });
+    expect(alarms(crashed.effects)).toHaveLength(1);
+    // Supervise's own SIGTERM is a d too.
+    const terminated = run([...up, { kind: 'terminate', signal: 'SIGTERM', at: 1000 }, exited(100, 60_000, null, 0)], limited);
+    expect(terminated.state.lastExit?.expected).toBe(true);
+  });
+
+  it('applies the grace after d then u: the service is restarted, so a late exit is a failure', () => {
+    const { state } = run([...up, control('down', 1000), control('up', 1001), exited(100, 10_000, null, 1)], limited);
+    expect(state.lastExit?.expected).toBe(false);
+  });
+
+  it('forgets the signal once the service is restarted', () => {
+    const { state } = run(
+      [...up, control('term', 1000), exited(100, 2000, 'SIGTERM'), started(101, 2000), exited(101, 3000, null, 1)],
+      limited,
+    );
+    expect(state.lastExit).toMatchObject({ pid: 101, expected: false });
+    expect(state.window?.exits).toBe(1);
   });
 });
