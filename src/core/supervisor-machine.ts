@@ -221,12 +221,9 @@ function applyControlRead(state: SupervisorState, event: ControlEvent): Step {
   for (let index = 0; index < runs.length && !current.finished; index += 1) {
     const { command, count } = runs[index];
     if (command === 'reload') {
+      // The file is read once, however many `r` the read holds.
       if (reloaded) continue;
       reloaded = true;
-      take(CONTROL_ACTIONS.reload(current, at));
-      const rest = runs.slice(index + 1);
-      if (rest.length > 0) effects.push(resume({ ...event, runs: rest, logged: true, reloaded }));
-      break;
     }
     let split = false;
     let round = 0;

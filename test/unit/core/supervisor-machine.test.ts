@@ -231,7 +231,7 @@ const read = (letters: string, at: number): SupervisorEvent => ({ kind: 'control
 /** The same letters as one read each, as if written one at a time. */
 const oneByOne = (letters: string, at: number): SupervisorEvent[] => [...letters].map((letter) => read(letter, at));
 const acts = (effects: Effect[]) => effects.filter((e) => e.kind !== 'log' && e.kind !== 'write-status' && e.kind !== 'resume-control');
-const count = (effects: Effect[], kind: Effect['kind']) => effects.filter((e) => e.kind === kind).length;
+const count = (effects: readonly Effect[], kind: Effect['kind']) => effects.filter((e) => e.kind === kind).length;
 
 describe('supervisor machine: one read of many commands', () => {
   const up = [{ kind: 'boot', at: 0 } as SupervisorEvent];
@@ -248,25 +248,23 @@ describe('supervisor machine: one read of many commands', () => {
     expect(acts(batch.effects)).toEqual(acts(single.effects));
   });
 
+  // The issue's 64 KiB of sn in full; the other pairs shorter, to keep this file fast.
   it.each([
-    ['sn', false], ['hc', true], ['pc', true], ['ud', true], ['tc', true], ['ia', true],
-  ] as const)('%s x 32768 gives the same state as one by one, with one status write, one log line and every signal', (pair, signals) => {
-    const letters = pair.repeat(32_768);
+    ['sn', 32_768, false], ['hc', 2048, true], ['pc', 2048, true], ['ud', 2048, true], ['tc', 2048, true], ['ia', 2048, true],
+  ] as const)('%s x %i gives the same state as one by one, with one status write, one log line and every signal', (pair, pairs, signals) => {
     const running = runAsShell(up).state;
-    const step = transition(running, read(letters, 1000));
-    const single = oneByOne(pair, 1000).reduce((state, event) => transition(state, event).state, running);
-    const expected = Array.from({ length: 32_767 }).reduce<SupervisorState>(
+    const step = transition(running, read(pair.repeat(pairs), 1000));
+    const expected = Array.from({ length: pairs }).reduce<SupervisorState>(
       (state) => oneByOne(pair, 1000).reduce((s, event) => transition(s, event).state, state),
-      single,
+      running,
     );
     expect(step.state).toEqual(expected);
-    expect(count([...step.effects], 'write-status')).toBeLessThanOrEqual(1);
-    expect(step.effects.filter((e) => e.kind === 'log')).toEqual([
-      { kind: 'log', level: 'notice', message: expect.stringMatching(new RegExp(`^control commands: 65536 in one read: ${pair[0]} \\(\\w+\\) x32768, ${pair[1]} \\(\\w+\\) x32768$`)) },
-    ]);
+    expect(count(step.effects, 'write-status')).toBeLessThanOrEqual(1);
+    const names = new RegExp(`^control commands: ${pairs * 2} in one read: ${pair[0]} \\(\\w+\\) x${pairs}, ${pair[1]} \\(\\w+\\) x${pairs}$`);
+    expect(step.effects.filter((e) => e.kind === 'log')).toEqual([{ kind: 'log', level: 'notice', message: expect.stringMatching(names) }]);
     // Each command still sends its signal: two a pair (u sends none to a running service, d sends TERM and CONT).
-    expect(count([...step.effects], 'signal')).toBe(signals ? 32_768 * 2 : 0);
-    expect(count([...step.effects], 'start') + count([...step.effects], 'resume-control')).toBe(0);
+    expect(count(step.effects, 'signal')).toBe(signals ? pairs * 2 : 0);
+    expect(count(step.effects, 'start') + count(step.effects, 'resume-control')).toBe(0);
   });
 
   it('writes status once, after the signals, from the final state', () => {
