@@ -8,6 +8,7 @@ import { chmodSync, chownSync, lstatSync, mkdirSync, renameSync, rmSync, symlink
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { makeTempDir } from '../helpers/temp-dir.js';
+import { createUnprivilegedUser } from '../helpers/unprivileged-user.js';
 import { waitForLog } from '../helpers/wait-for-log.js';
 import { waitFor } from '../helpers/wait-for.js';
 import {
@@ -26,23 +27,6 @@ import {
 
 const forever = join(FIXTURES, 'forever.sh');
 
-/** A throw-away system user, removed when the test finishes. */
-async function makeTestUser(): Promise<{ name: string; uid: number; gid: number }> {
-  const name = `svtest${process.pid % 100000}${Math.floor(Math.random() * 1000)}`;
-  const added = await runCommand('useradd', ['--no-create-home', '--shell', '/bin/sh', name]);
-  if (added.code !== 0) throw new Error(`useradd ${name}: ${added.stderr}`);
-  onTestFinished(async () => {
-    await runCommand('userdel', [name]);
-  });
-  const id = await runCommand('id', ['-u', name]);
-  const gid = await runCommand('id', ['-g', name]);
-  return { name, uid: Number(id.stdout.trim()), gid: Number(gid.stdout.trim()) };
-}
-
-function asUser(user: string, command: string[], cwd?: string) {
-  return runCommand('runuser', ['-u', user, '--', ...command], { cwd, timeoutMs: 10_000 });
-}
-
 /** A temporary directory other users may traverse (mkdtemp makes it 0700). */
 function makeOpenTempDir(): string {
   const base = makeTempDir();
@@ -57,12 +41,12 @@ async function expectLockFree(dir: string): Promise<void> {
 
 describe('files of the status directory that supervise holds', () => {
   it('replaces control, ok and lock left by another user, so that user can no longer stop the service', async () => {
-    const user = await makeTestUser();
+    const user = await createUnprivilegedUser();
     const dir = join(makeOpenTempDir(), 'status', 'l');
     mkdirSync(dir, { recursive: true, mode: 0o755 });
     chownSync(dir, user.uid, user.gid);
     // The leftovers of an earlier run by that user, as loose as they can be.
-    const made = await asUser(user.name, ['sh', '-c', 'mkfifo -m 666 control ok && touch lock && chmod 666 lock'], dir);
+    const made = await user.run('sh', ['-c', 'mkfifo -m 666 control ok && touch lock && chmod 666 lock'], { cwd: dir });
     expect(made.code, made.stderr).toBe(0);
 
     const started = await startSupervised([forever], { dir });
@@ -74,7 +58,7 @@ describe('files of the status directory that supervise holds', () => {
     expect(lstatSync(join(dir, 'ok')).isFIFO()).toBe(true);
 
     // The other user's `printf d > control` is refused, and the service runs on.
-    const stop = await asUser(user.name, ['sh', '-c', 'printf d > control'], dir);
+    const stop = await user.run('sh', ['-c', 'printf d > control'], { cwd: dir });
     expect(stop.code).not.toBe(0);
     expect(stop.stderr).toMatch(/[Pp]ermission denied/);
     const holders = await runCommand('fuser', [join(dir, 'lock')]);
@@ -97,7 +81,7 @@ describe('__stdout and __stderr that cannot be opened', () => {
   });
 
   it('a __stderr of root, 0644, started by another user: exit 111 naming it', async () => {
-    const user = await makeTestUser();
+    const user = await createUnprivilegedUser();
     const base = makeOpenTempDir();
     const dir = join(base, 'status', 'w');
     mkdirSync(dir, { recursive: true, mode: 0o755 });
@@ -107,7 +91,7 @@ describe('__stdout and __stderr that cannot be opened', () => {
     const leftover = join(dir, '__stderr');
     rmSync(leftover, { force: true });
     await runCommand('sh', ['-c', `: > '${leftover}' && chmod 644 '${leftover}'`]);
-    const result = await asUser(user.name, [SUPERVISE_BIN, '-p', dir, '-f', forever]);
+    const result = await user.run(SUPERVISE_BIN, ['-p', dir, '-f', forever]);
     expect(result.code).toBe(111);
     expect(result.stderr).toBe(`supervise: unable to open ${leftover}: EACCES: permission denied\n`);
     await expectLockFree(dir);
