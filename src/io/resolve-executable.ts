@@ -146,7 +146,7 @@ function describeFormatProblem(head: Buffer, arch: NodeJS.Architecture): string 
 }
 
 /** Up to `length` first bytes of the file, or null when it cannot be read. */
-function readHead(path: string, length: number): Buffer | null {
+export function readHead(path: string, length: number): Buffer | null {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);

@@ -1,9 +1,9 @@
 // Starts the service as supervise's direct child, in supervise's session, with
 // fd 1 and 2 on __stdout and __stderr: supervise copies none of its output.
 import { spawn } from 'node:child_process';
-import { closeSync, constants, openSync, readSync } from 'node:fs';
+import { closeSync } from 'node:fs';
 import type { ServiceSignal } from '../core/types.js';
-import { checkExecFormat } from './resolve-executable.js';
+import { checkExecFormat, readHead } from './resolve-executable.js';
 import { openServiceOutputs } from './service-output.js';
 
 export interface StartServiceOptions {
@@ -72,20 +72,7 @@ export function describeExecFailure(error: NodeJS.ErrnoException, executable: st
 
 /** The interpreter named on the `#!` line of `path`, or null when it has none or cannot be read. */
 function readInterpreter(path: string): string | null {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch {
-    return null;
-  }
-  try {
-    const head = Buffer.alloc(256);
-    const length = readSync(fd, head, 0, head.length, 0);
-    const match = /^#!\s*(\S+)/.exec(head.toString('latin1', 0, length));
-    return match ? match[1] : null;
-  } catch {
-    return null;
-  } finally {
-    closeSync(fd);
-  }
+  const head = readHead(path, 256);
+  const match = head && /^#!\s*(\S+)/.exec(head.toString('latin1'));
+  return match ? match[1] : null;
 }
