@@ -18,8 +18,9 @@ import { waitFor } from '../helpers/wait-for.js';
 import { FIXTURES, isAlive, readLog, readStatus, startSupervised, waitForServicePid, writeControl } from '../helpers/supervise-process.js';
 
 const RESTARTS = Number(process.env.SUPERVISE_LONG_RUN_RESTARTS ?? 300);
-const WARM_UP = 10;
-const SAMPLE_EVERY = 10;
+// About 30 samples whatever the length, at least 6 even for a 20-restart run.
+const WARM_UP = Math.min(10, Math.floor(RESTARTS / 2));
+const SAMPLE_EVERY = Math.max(1, Math.floor(RESTARTS / 30));
 const FD_TOLERANCE = 2;
 const RSS_GROWTH_LIMIT_KB = 5 * 1024;
 
