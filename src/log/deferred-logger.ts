@@ -24,6 +24,9 @@ export class DeferredLogger implements LevelLogger {
   private replayTime: Date | null = null;
   private closed = false;
 
+  /** `now` is the clock lines are stamped with; tests pass their own. */
+  constructor(private readonly now: () => Date = () => new Date()) {}
+
   notice(message: string): void {
     this.log('notice', message);
   }
@@ -46,7 +49,7 @@ export class DeferredLogger implements LevelLogger {
     this.factory = factory;
     let target: LevelLogger;
     try {
-      target = factory(() => this.replayTime ?? new Date());
+      target = factory(() => this.replayTime ?? this.now());
     } catch {
       return false;
     }
@@ -77,7 +80,7 @@ export class DeferredLogger implements LevelLogger {
       this.target[level](message);
       return;
     }
-    this.queue?.push({ level, message, at: new Date() });
+    this.queue?.push({ level, message, at: this.now() });
     if (this.queue && this.queue.length > MAX_WAITING_LINES) {
       this.queue.shift();
       this.dropped += 1;
