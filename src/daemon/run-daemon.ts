@@ -253,8 +253,7 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
     runRestartHook(count, done) {
       const hook = options.restartHook as string;
       logger.notice(`running restart hook ${hook} ${count}`);
-      const paths = output();
-      runRestartHook(hook, count, { stdoutPath: paths.stdout, stderrPath: paths.stderr }, (outcome) => {
+      runRestartHook(hook, count, output(), shownOutput, (outcome) => {
         // A hook that failed is something to look at; one that exited 0 is routine.
         if (outcome.ok) logger.notice(`restart hook ${hook} ${outcome.text}`);
         else logger.warning(`restart hook ${hook} ${outcome.text}`);

@@ -16,7 +16,9 @@ export interface RestartHookOutcome {
 export function runRestartHook(
   hook: string,
   count: number,
-  output: { stdoutPath: string; stderrPath: string },
+  /** Where the hook's fd 1 and 2 go (the service's files), and those paths as messages show them. */
+  output: { stdout: string; stderr: string },
+  shownOutput: { stdout: string; stderr: string },
   done: (outcome: RestartHookOutcome) => void,
 ): void {
   // Looked up again at every run, as supervise did before daemonizing: the
@@ -28,7 +30,7 @@ export function runRestartHook(
   }
   let fds: { stdout: number; stderr: number } | null = null;
   try {
-    fds = openServiceOutputs({ stdout: output.stdoutPath, stderr: output.stderrPath });
+    fds = openServiceOutputs(output, shownOutput);
     const child = spawn(located.path, [String(count)], { argv0: hook, stdio: ['ignore', fds.stdout, fds.stderr] });
     const timer = setTimeout(() => child.kill('SIGKILL'), RESTART_HOOK_LIMIT_MS);
     let finished = false;
