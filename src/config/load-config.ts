@@ -1,6 +1,7 @@
 // Reads supervise.conf and parses it for one module. Never throws: a file that
 // cannot be used gives the defaults (no alarms, no limits) and a warning, and
-// `fileRead: false` so a reload (`r`) can keep the values it had instead.
+// a `reloadRefusal` (as does a line that cannot be parsed) so a reload (`r`)
+// keeps the values it had instead.
 // The warning says what follows, which differs: at start-up alarms and limits
 // are off, while `r` keeps the values in force (SPEC section 4).
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
