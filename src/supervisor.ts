@@ -1,10 +1,12 @@
 // The imperative shell: feeds events into the pure machine and carries out the
-// effects it returns through the adapters it was given. No decisions here.
+// effects it returns through the adapters it was given, the clock included.
+// No decisions here, and nothing that assumes one supervisor per process.
 import {
   initialState,
   transition,
   type Effect,
   type MachineConfig,
+  type StartReport,
   type SupervisorEvent,
   type SupervisorState,
 } from './core/supervisor-machine.js';
@@ -16,64 +18,99 @@ export interface SupervisorLogger {
   fatal(message: string): void;
 }
 
-export interface SupervisorAdapters {
+export type TimerHandle = unknown;
+
+export interface SupervisorClock {
   now(): number;
+  setTimer(delayMs: number, fire: () => void): TimerHandle;
+  clearTimer(handle: TimerHandle): void;
+}
+
+export interface StartCallbacks {
+  onExit(pid: number, code: number | null, signal: string | null): void;
+  /** `cause` 'output': __stdout or __stderr could not be opened. May be called before startService returns. */
+  onStartFailed(reason: string, cause: 'exec' | 'output'): void;
+}
+
+export interface SupervisorAdapters {
+  clock: SupervisorClock;
   logger: SupervisorLogger;
   /** Writes `status` and `status.json`; a failure is only a warning. */
   writeStatus(state: SupervisorState): void;
-  /** Starts the service and returns its pid, or null when exec failed (reported through onStartFailed). */
-  startService(callbacks: {
-    onExit(pid: number, code: number | null, signal: string | null): void;
-    onStartFailed(reason: string): void;
-  }): number | null;
+  /** Starts the service and returns its pid, or null when the start failed (reported through onStartFailed). */
+  startService(callbacks: StartCallbacks): number | null;
   signalService(pid: number, signal: ServiceSignal): void;
+  /** Whether `pid` is still the process that started at `startTicks` (the orphan is not our child: it cannot be waited for). */
+  isProcessRunning(pid: number, startTicks: number): boolean;
   /** Fire and forget: must never throw or delay supervision. */
   sendAlarm(effect: Extract<Effect, { kind: 'alarm' }>, state: SupervisorState): void;
   /** Loads the config again; null keeps the values in force. */
   reloadConfig(): MachineConfig | null;
   runRestartHook(count: number, done: () => void): void;
+  /** Tells the waiting foreground supervise how the first start went. */
+  reportStart(report: StartReport): void;
   exit(code: number): void;
 }
 
-/** One pending timer of the machine (a paced start, a stop timeout): arming again replaces it. */
+/** How often /proc is looked at while an orphan is being stopped. */
+export const ORPHAN_POLL_MS = 25;
+
+/** One pending timer (a paced start, a stop timeout, the orphan's poll): arming again replaces it. */
 class TimerSlot {
-  private timer: NodeJS.Timeout | null = null;
+  private handle: TimerHandle | null = null;
+
+  constructor(private readonly clock: SupervisorClock) {}
 
   arm(delayMs: number, fire: () => void): void {
     this.clear();
-    this.timer = setTimeout(() => {
-      this.timer = null;
+    this.handle = this.clock.setTimer(delayMs, () => {
+      this.handle = null;
       fire();
-    }, Math.max(0, delayMs));
+    });
   }
 
   clear(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    if (this.handle !== null) this.clock.clearTimer(this.handle);
+    this.handle = null;
   }
+}
+
+export interface SupervisorOptions {
+  name: string;
+  /** argv[0] of the command. */
+  program: string;
+  config: MachineConfig;
+  /** The foreground supervise waits for the first start's outcome. */
+  callerWaiting: boolean;
 }
 
 export class Supervisor {
   private state: SupervisorState;
-  private readonly startTimer = new TimerSlot();
-  private readonly stopTimer = new TimerSlot();
+  private readonly startTimer: TimerSlot;
+  private readonly stopTimer: TimerSlot;
+  private readonly orphanPoll: TimerSlot;
+  private readonly pending: SupervisorEvent[] = [];
+  private dispatching = false;
+  /** Signals that failed in the current step: one read of control may send thousands, so only the first is logged whole. */
+  private signalFailures = 0;
 
   constructor(
-    name: string,
-    config: MachineConfig,
+    options: SupervisorOptions,
     private readonly adapters: SupervisorAdapters,
   ) {
-    this.state = initialState(name, config, adapters.now());
+    this.state = initialState(options.name, options.program, options.config, adapters.clock.now(), options.callerWaiting);
+    this.startTimer = new TimerSlot(adapters.clock);
+    this.stopTimer = new TimerSlot(adapters.clock);
+    this.orphanPoll = new TimerSlot(adapters.clock);
   }
 
   get current(): SupervisorState {
     return this.state;
   }
 
-  private readonly pending: SupervisorEvent[] = [];
-  private dispatching = false;
-  /** Signals that failed in the current step: one read of control may send thousands, so only the first is logged whole. */
-  private signalFailures = 0;
+  now(): number {
+    return this.adapters.clock.now();
+  }
 
   /**
    * Events raised while effects are carried out (the `started` of a start)
@@ -99,33 +136,31 @@ export class Supervisor {
 
   private perform(effect: Effect): void {
     const { adapters } = this;
+    const at = () => adapters.clock.now();
     switch (effect.kind) {
       case 'start':
         this.start();
         return;
       case 'signal':
-        try {
-          adapters.signalService(effect.pid, effect.signal);
-        } catch (error) {
-          this.signalFailures += 1;
-          if (this.signalFailures > 1) return;
-          adapters.logger.warning(`unable to send ${effect.signal} to pid ${effect.pid}: ${(error as Error).message}`);
-        }
+        this.signal(effect.pid, effect.signal);
         return;
       case 'resume-control':
         this.dispatch(effect.event);
         return;
       case 'arm-start':
-        this.startTimer.arm(effect.at - adapters.now(), () => this.dispatch({ kind: 'start-due', at: adapters.now() }));
+        this.startTimer.arm(effect.at - at(), () => this.dispatch({ kind: 'start-due', at: at() }));
         return;
       case 'cancel-start':
         this.startTimer.clear();
         return;
       case 'arm-stop-timeout':
-        this.stopTimer.arm(effect.at - adapters.now(), () => this.dispatch({ kind: 'stop-timeout', at: adapters.now() }));
+        this.stopTimer.arm(effect.at - at(), () => this.dispatch({ kind: 'stop-timeout', at: at() }));
         return;
       case 'cancel-stop-timeout':
         this.stopTimer.clear();
+        return;
+      case 'watch-orphan':
+        this.watchOrphan(effect.pid, effect.startTicks);
         return;
       case 'write-status':
         adapters.writeStatus(this.state);
@@ -142,14 +177,36 @@ export class Supervisor {
         return;
       }
       case 'run-hook':
-        adapters.runRestartHook(effect.count, () => this.dispatch({ kind: 'hook-done', at: adapters.now() }));
+        adapters.runRestartHook(effect.count, () => this.dispatch({ kind: 'hook-done', at: at() }));
+        return;
+      case 'report-start':
+        adapters.reportStart(effect.report);
         return;
       case 'exit':
         this.startTimer.clear();
         this.stopTimer.clear();
+        this.orphanPoll.clear();
         adapters.exit(effect.code);
         return;
     }
+  }
+
+  private signal(pid: number, name: ServiceSignal): void {
+    try {
+      this.adapters.signalService(pid, name);
+    } catch (error) {
+      this.signalFailures += 1;
+      if (this.signalFailures > 1) return;
+      this.adapters.logger.warning(`unable to send ${name} to pid ${pid}: ${(error as Error).message}`);
+    }
+  }
+
+  private watchOrphan(pid: number, startTicks: number): void {
+    const look = () => {
+      if (this.adapters.isProcessRunning(pid, startTicks)) this.orphanPoll.arm(ORPHAN_POLL_MS, look);
+      else this.dispatch({ kind: 'orphan-gone', at: this.now() });
+    };
+    this.orphanPoll.arm(ORPHAN_POLL_MS, look);
   }
 
   private start(): void {
@@ -157,15 +214,13 @@ export class Supervisor {
     let pid: number | null;
     try {
       pid = adapters.startService({
-        onExit: (exitedPid, code, signal) => this.dispatch({ kind: 'exited', pid: exitedPid, code, signal, at: adapters.now() }),
-        onStartFailed: (reason) => this.dispatch({ kind: 'start-failed', reason, at: adapters.now() }),
+        onExit: (exitedPid, code, signal) => this.dispatch({ kind: 'exited', pid: exitedPid, code, signal, at: this.now() }),
+        onStartFailed: (reason, cause) => this.dispatch({ kind: 'start-failed', reason, cause, at: this.now() }),
       });
     } catch (error) {
-      // Opening __stdout/__stderr failed: defer, so the machine sees events in order.
-      const reason = (error as Error).message;
-      setImmediate(() => this.dispatch({ kind: 'start-failed', reason, at: adapters.now() }));
-      return;
+      pid = null;
+      this.dispatch({ kind: 'start-failed', reason: (error as Error).message, cause: 'exec', at: this.now() });
     }
-    if (pid !== null) this.dispatch({ kind: 'started', pid, at: adapters.now() });
+    if (pid !== null) this.dispatch({ kind: 'started', pid, at: this.now() });
   }
 }

@@ -19,7 +19,7 @@ export interface DecodedControlChunk {
 export const MAX_UNKNOWN_LISTED = 8;
 
 export function decodeControlChunk(bytes: Uint8Array): DecodedControlChunk {
-  const runs: { command: ControlCommand; count: number }[] = [];
+  const runs: { command: ControlCommand; letter: string; count: number }[] = [];
   const unknownLetters: string[] = [];
   let unknownCount = 0;
   for (const byte of bytes) {
@@ -27,7 +27,7 @@ export function decodeControlChunk(bytes: Uint8Array): DecodedControlChunk {
     if (decoded.kind === 'command') {
       const last = runs.at(-1);
       if (last && last.command === decoded.command) last.count += 1;
-      else runs.push({ command: decoded.command, count: 1 });
+      else runs.push({ command: decoded.command, letter: String.fromCharCode(byte), count: 1 });
     } else if (decoded.kind === 'unknown') {
       unknownCount += 1;
       if (!unknownLetters.includes(decoded.letter)) unknownLetters.push(decoded.letter);

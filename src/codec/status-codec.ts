@@ -1,5 +1,6 @@
 // The 20-byte `status` file that start scripts read with od (SPEC section 3).
 // One function per direction; offsets are named so the layout reads as a table.
+import type { SupervisorState } from '../core/supervisor-machine.js';
 import type { Want } from '../core/types.js';
 
 export const STATUS_SIZE = 20;
@@ -65,4 +66,15 @@ export function decodeStatus(bytes: Uint8Array): Status {
 export function timestampOf(unixMs: number): Pick<Status, 'seconds' | 'nanoseconds'> {
   const seconds = Math.floor(unixMs / 1000);
   return { seconds, nanoseconds: Math.round((unixMs - seconds * 1000) * 1e6) };
+}
+
+/** The 20 bytes for the machine's state. */
+export function encodeSupervisorStatus(state: SupervisorState): Buffer {
+  return encodeStatus({
+    ...timestampOf(state.since),
+    paused: state.paused,
+    want: state.want,
+    alarmsOn: state.alarmsOn,
+    pid: state.service?.pid ?? 0,
+  });
 }

@@ -1,5 +1,7 @@
 // status.json (SPEC section 3, beyond): the state for programs, written like
 // `status` (.new then rename) at the same moments. supervisectl reads it.
+import { currentWindow } from '../core/alarm-policy.js';
+import { limitsOf, type SupervisorState } from '../core/supervisor-machine.js';
 import type { Want } from '../core/types.js';
 
 export const STATUS_JSON_FILE = 'status.json';
@@ -33,4 +35,47 @@ export interface StatusJson {
   lastExit: StatusJsonExit | null;
   alarmWindow: { openedAt: string; exits: number; coreDumps: number } | null;
   limits: { alarmInterval: number; maxTries: number; maxTriesIfCoredumped: number; stopTimeout: number };
+}
+
+/** Facts of the supervise process that the machine's state does not hold. */
+export interface StatusJsonFacts {
+  statusDir: string;
+  supervisePid: number;
+  command: readonly string[];
+}
+
+/** status.json for the machine's state at `now` (the alarm window shown is the one still open). */
+export function encodeStatusJson(state: SupervisorState, facts: StatusJsonFacts, now: number): string {
+  const exit = state.lastExit;
+  const settings = state.config.settings;
+  const window = currentWindow(state.window, limitsOf(state.config), now);
+  const json: StatusJson = {
+    module: state.name,
+    statusDir: facts.statusDir,
+    supervisePid: facts.supervisePid,
+    pid: state.service?.pid ?? 0,
+    state: state.service ? 'up' : 'down',
+    since: new Date(state.since).toISOString(),
+    want: state.want,
+    paused: state.paused && state.service !== null,
+    alarms: state.alarmsOn ? 'on' : 'off',
+    command: [...facts.command],
+    starts: state.starts,
+    lastExit: exit && {
+      code: exit.code,
+      signal: exit.signal,
+      coreDumped: exit.coreDumped,
+      at: new Date(exit.at).toISOString(),
+      uptimeSeconds: Math.round(exit.uptimeMs / 100) / 10,
+      expected: exit.expected,
+    },
+    alarmWindow: window && { openedAt: new Date(window.openedAt).toISOString(), exits: window.exits, coreDumps: window.coreDumps },
+    limits: {
+      alarmInterval: settings.alarmInterval,
+      maxTries: settings.maxTries,
+      maxTriesIfCoredumped: settings.maxTriesIfCoredumped,
+      stopTimeout: settings.stopTimeout,
+    },
+  };
+  return `${JSON.stringify(json, null, 2)}\n`;
 }

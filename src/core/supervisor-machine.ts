@@ -1,13 +1,13 @@
-// The supervisor as a pure state machine, in the manner of s6-supervise: each
-// event (control byte, exit, timer, signal to supervise) is a small named
-// function from state to state plus effects; only src/supervisor.ts carries
-// the effects out. Time is always an argument.
-import { LETTER_BY_COMMAND } from '../codec/control-codec.js';
-import { decideOnExit, type AlarmLimits, type AlarmWindow } from './alarm-policy.js';
-import { nextHookCount } from './alarm-policy.js';
+// The supervisor as a pure state machine of named phases, in the manner of
+// s6-supervise's actions[state][event]: the phase picks the row, the event
+// the cell, and each cell is a small named function from state to state plus
+// the effects to carry out, in the order they must run. Only src/supervisor.ts
+// carries effects out. Time is always an argument.
+import { decideOnExit, nextHookCount, type AlarmLimits, type AlarmWindow } from './alarm-policy.js';
 import { judgeExit } from './expected-exit.js';
+import { ORPHAN_KILL_WAIT_MS, orphanKillDelayMs } from './orphan-service.js';
 import { nextStartAt } from './restart-pacing.js';
-import { EXIT_GAVE_UP } from './supervise-error.js';
+import { EXIT_COMMAND, EXIT_GAVE_UP, EXIT_LOCK } from './supervise-error.js';
 import {
   CORE_DUMP_SIGNALS,
   describeExit,
@@ -17,14 +17,33 @@ import {
   type ServiceSignal,
   type Want,
 } from './types.js';
+import type { ModuleConfig } from '../config/module-config.js';
+
+/**
+ * - `down`: nothing runs and nothing is armed (want down, or a fresh supervisor before `boot`);
+ * - `reclaiming`: a service left by a killed supervise is being stopped before the first start;
+ * - `starting`: a start was issued and its outcome is not known yet;
+ * - `up`: the service runs;
+ * - `stopping`: the service runs and was sent TERM to stop it (`d`, supervise's own TERM);
+ * - `waiting`: a paced start is armed (SPEC section 5: one start a second);
+ * - `hook`: the restart hook runs (SPEC section 6);
+ * - `finished`: supervise exits; nothing more happens.
+ */
+export type Phase = 'down' | 'reclaiming' | 'starting' | 'up' | 'stopping' | 'waiting' | 'hook' | 'finished';
+
+export const PHASES: readonly Phase[] = ['down', 'reclaiming', 'starting', 'up', 'stopping', 'waiting', 'hook', 'finished'];
 
 export interface MachineConfig {
-  readonly limits: AlarmLimits;
-  /** Seconds after TERM before KILL; 0 never sends KILL. */
-  readonly stopTimeoutSeconds: number;
+  /** supervise.conf as merged for this module: limits, stop_timeout, alarm targets. */
+  readonly settings: ModuleConfig;
   /** With -r the alarm policy is replaced by the restart hook (SPEC section 6). */
   readonly restartHook: boolean;
   readonly hookResetSeconds: number;
+}
+
+export function limitsOf(config: MachineConfig): AlarmLimits {
+  const { alarmInterval, maxTries, maxTriesIfCoredumped } = config.settings;
+  return { alarmInterval, maxTries, maxTriesIfCoredumped };
 }
 
 export interface RunningService {
@@ -32,18 +51,38 @@ export interface RunningService {
   readonly startedAt: number;
 }
 
+/** What the previous supervise left running, as the adapter judged it from `status` and /proc (orphan-service.ts). */
+export type PreviousService =
+  | { kind: 'none' }
+  | { kind: 'gone'; pid: number }
+  | { kind: 'unrelated'; pid: number; reason: string }
+  | { kind: 'orphan'; pid: number; argv: readonly string[]; startTicks: number };
+
+/** The orphan being stopped in the `reclaiming` phase. */
+export interface OrphanStop {
+  readonly pid: number;
+  readonly startTicks: number;
+  readonly termAt: number;
+  readonly killAt: number | null;
+}
+
 export interface SupervisorState {
   readonly name: string;
+  /** argv[0] of the command, as a failed first start names it. */
+  readonly program: string;
   readonly config: MachineConfig;
+  readonly phase: Phase;
   readonly want: Want;
   readonly paused: boolean;
   readonly alarmsOn: boolean;
+  /** `x` or supervise's own TERM: exit once the service is down. */
   readonly exitRequested: boolean;
+  /** The foreground supervise waits for the first start's outcome (not with --foreground). */
+  readonly callerWaiting: boolean;
+  /** Set in `up` and `stopping`. */
   readonly service: RunningService | null;
-  /** A start was issued and its outcome has not been reported yet. */
-  readonly starting: boolean;
-  /** A paced start is armed. */
-  readonly startPending: boolean;
+  /** Set in `reclaiming`. */
+  readonly orphan: OrphanStop | null;
   readonly lastStartAt: number | null;
   /** Unix ms of the last pid change, for the status label. */
   readonly since: number;
@@ -54,25 +93,36 @@ export interface SupervisorState {
    * expected is judged at the exit (see expected-exit.ts).
    */
   readonly endSignalledAt: number | null;
-  readonly stopTimerArmed: boolean;
-  readonly hookRunning: boolean;
   readonly hookCounter: { count: number; lastExitAt: number } | null;
   readonly window: AlarmWindow | null;
   readonly lastExit: ServiceExit | null;
-  readonly finished: boolean;
+}
+
+/** One control command as an event of the table; a read of control applies its runs through these. */
+export interface CommandEvent {
+  readonly kind: ControlCommand;
+  readonly at: number;
 }
 
 export type SupervisorEvent =
-  | { kind: 'boot'; at: number }
+  | { kind: 'boot'; at: number; previous: PreviousService }
   | ControlEvent
   | { kind: 'started'; pid: number; at: number }
-  | { kind: 'start-failed'; reason: string; at: number }
+  /** `cause`: exec failed, or __stdout/__stderr could not be opened. */
+  | { kind: 'start-failed'; reason: string; cause: 'exec' | 'output'; at: number }
   | { kind: 'exited'; pid: number; code: number | null; signal: string | null; at: number }
   | { kind: 'start-due'; at: number }
   | { kind: 'stop-timeout'; at: number }
+  | { kind: 'orphan-gone'; at: number }
   | { kind: 'terminate'; signal: string; at: number }
   | { kind: 'hook-done'; at: number }
   | { kind: 'config'; config: MachineConfig };
+
+/** The columns of the table: every event but the read of control, plus each control command. */
+export type TableEvent = Exclude<SupervisorEvent, ControlEvent> | CommandEvent;
+export type TableEventKind = TableEvent['kind'];
+
+export type StartReport = { ok: true; pid: number } | { ok: false; exitCode: number; message: string };
 
 export type Effect =
   | { kind: 'start' }
@@ -81,6 +131,8 @@ export type Effect =
   | { kind: 'cancel-start' }
   | { kind: 'arm-stop-timeout'; at: number }
   | { kind: 'cancel-stop-timeout' }
+  /** Watch a process that is not our child (the orphan) and raise `orphan-gone` when it no longer runs. */
+  | { kind: 'watch-orphan'; pid: number; startTicks: number }
   | { kind: 'write-status' }
   | { kind: 'log'; level: 'notice' | 'warning' | 'fatal'; message: string }
   | { kind: 'alarm'; alarm: 'exit' | 'gave-up'; exit: ServiceExit; window: AlarmWindow; next: string }
@@ -88,6 +140,8 @@ export type Effect =
   /** The rest of a read, applied once the effects before it (a start, a reload) are done. */
   | { kind: 'resume-control'; event: ControlEvent }
   | { kind: 'run-hook'; count: number }
+  /** Tells the waiting foreground supervise how the first start went. */
+  | { kind: 'report-start'; report: StartReport }
   | { kind: 'exit'; code: number };
 
 /**
@@ -110,170 +164,58 @@ export interface Step {
   readonly effects: readonly Effect[];
 }
 
-export function initialState(name: string, config: MachineConfig, now: number): SupervisorState {
+export function initialState(
+  name: string,
+  program: string,
+  config: MachineConfig,
+  now: number,
+  callerWaiting = false,
+): SupervisorState {
   return {
     name,
+    program,
     config,
+    phase: 'down',
     want: 'up',
     paused: false,
     alarmsOn: true,
     exitRequested: false,
+    callerWaiting,
     service: null,
-    starting: false,
-    startPending: false,
+    orphan: null,
     lastStartAt: null,
     since: now,
     starts: 0,
     endSignalledAt: null,
-    stopTimerArmed: false,
-    hookRunning: false,
     hookCounter: null,
     window: null,
     lastExit: null,
-    finished: false,
   };
 }
 
 export function transition(state: SupervisorState, event: SupervisorEvent): Step {
-  if (state.finished) return { state, effects: [] };
-  switch (event.kind) {
-    case 'boot':
-      return requestStart(state, event.at);
-    case 'control':
-      return applyControlRead(state, event);
-    case 'started':
-      return onStarted(state, event.pid, event.at);
-    case 'start-failed':
-      return onStartFailed(state, event.reason, event.at);
-    case 'exited':
-      return onExited(state, event);
-    case 'start-due':
-      return onStartDue(state, event.at);
-    case 'stop-timeout':
-      return onStopTimeout(state);
-    case 'terminate':
-      return then(
-        { state, effects: [log('notice', `supervise ${state.name} received ${event.signal}, stopping`)] },
-        (s) => then(stopWanted(s, event.at), (t) => requestExit(t)),
-      );
-    case 'hook-done':
-      return continueAfterExit({ ...state, hookRunning: false }, event.at);
-    case 'config':
-      // status.json shows the limits in force.
-      return { state: { ...state, config: event.config }, effects: [WRITE_STATUS] };
-  }
+  if (event.kind === 'control') return applyControlRead(state, event);
+  return act(state, event);
 }
 
-const CONTROL_ACTIONS: Record<ControlCommand, (state: SupervisorState, at: number) => Step> = {
-  up: (s, at) => then(withStatus({ ...s, want: 'up' }), (t) => requestStart(t, at)),
-  down: (s, at) => stopWanted(s, at),
-  once: (s, at) => then(withStatus({ ...s, want: 'once' }), (t) => requestStart(t, at)),
-  exit: (s) => requestExit(s),
-  pause: (s) => (s.service ? { state: { ...s, paused: true }, effects: [signal(s.service, 'SIGSTOP'), WRITE_STATUS] } : none(s)),
-  cont: (s) => (s.service ? { state: { ...s, paused: false }, effects: [signal(s.service, 'SIGCONT'), WRITE_STATUS] } : none(s)),
-  hup: (s) => signalIfRunning(s, 'SIGHUP', null),
-  alarm: (s) => signalIfRunning(s, 'SIGALRM', null),
-  int: (s, at) => signalIfRunning(s, 'SIGINT', at),
-  term: (s, at) => signalIfRunning(s, 'SIGTERM', at),
-  kill: (s, at) => signalIfRunning(s, 'SIGKILL', at),
-  silence: (s) => withStatus({ ...s, alarmsOn: false }),
-  unsilence: (s) => withStatus({ ...s, alarmsOn: true }),
-  reload: (s) => ({ state: s, effects: [{ kind: 'reload-config' }] }),
+/** One cell of the table. */
+function act(state: SupervisorState, event: TableEvent): Step {
+  const cell = ACTIONS[state.phase][event.kind] as (state: SupervisorState, event: TableEvent) => Step;
+  return cell(state, event);
+}
+
+/** A command's cell takes any command event, so one function can serve several commands. */
+type CommandAction = (state: SupervisorState, event: CommandEvent) => Step;
+type Row = {
+  readonly [K in TableEventKind]: K extends ControlCommand ? CommandAction : (state: SupervisorState, event: Extract<TableEvent, { kind: K }>) => Step;
 };
+
+// ---- small steps the cells are made of ----
 
 const WRITE_STATUS: Effect = { kind: 'write-status' };
 
-/** A read of more runs than this is logged as one line counting each command. */
-export const MAX_RUNS_LOGGED_EACH = 8;
-
-/**
- * A flood of commands (10,000 `h`, or 64 KiB of `sn` alternating) must not
- * bury a `d` that follows it under thousands of log lines and status writes:
- * each command still acts (one signal each, in order), but the read is logged
- * in a bounded number of lines, its status written once from the final state,
- * and its `r` carried out once.
- *
- * A start or a reload splits the read: the commands after it are handed back
- * in a `resume-control` effect, so they see the new pid or config as they did
- * when each command was a step of its own (`ud` signals the service `u`
- * started). Starts are paced, so a read splits only a few times.
- */
-function applyControlRead(state: SupervisorState, event: ControlEvent): Step {
-  const { runs, at } = event;
-  const effects: Effect[] = event.logged ? [] : logControlRead(runs);
-  let current = state;
-  let reloaded = event.reloaded ?? false;
-  // One status write, where the last command that changed status asked for it.
-  let statusAt: number | null = null;
-  const take = (step: Step): boolean => {
-    current = step.state;
-    let splits = false;
-    for (const effect of step.effects) {
-      if (effect.kind === 'write-status') {
-        statusAt = effects.length;
-        continue;
-      }
-      if (effect.kind === 'start' || effect.kind === 'reload-config') splits = true;
-      effects.push(effect);
-    }
-    return splits;
-  };
-  for (let index = 0; index < runs.length && !current.finished; index += 1) {
-    const { command, count } = runs[index];
-    if (command === 'reload') {
-      // The file is read once, however many `r` the read holds.
-      if (reloaded) continue;
-      reloaded = true;
-    }
-    let split = false;
-    let round = 0;
-    while (round < count && !current.finished && !split) {
-      split = take(CONTROL_ACTIONS[command](current, at));
-      round += 1;
-    }
-    if (split) {
-      const rest = [...(round < count ? [{ command, count: count - round }] : []), ...runs.slice(index + 1)];
-      if (rest.length > 0) effects.push(resume({ ...event, runs: rest, logged: true, reloaded }));
-      break;
-    }
-  }
-  if (statusAt !== null) effects.splice(statusAt, 0, WRITE_STATUS);
-  return { state: current, effects };
-}
-
-function resume(event: ControlEvent): Effect {
-  return { kind: 'resume-control', event };
-}
-
-/** The whole read is logged as it is read: a line per run when there are few, else one line. */
-function logControlRead(runs: readonly ControlRun[]): Effect[] {
-  if (runs.length > MAX_RUNS_LOGGED_EACH) return [log('notice', describeControlRead(runs))];
-  return runs.map((run) => log('notice', describeRun(run)));
-}
-
-function describeRun(run: ControlRun): string {
-  const times = run.count > 1 ? `, ${run.count} times` : '';
-  return `control command ${LETTER_BY_COMMAND[run.command]} (${run.command})${times}`;
-}
-
-/** `control commands: 65536 in one read: s (silence) x32768, n (unsilence) x32768`, letters in order of first use. */
-function describeControlRead(runs: readonly ControlRun[]): string {
-  const counts = new Map<ControlCommand, number>();
-  let total = 0;
-  for (const run of runs) {
-    counts.set(run.command, (counts.get(run.command) ?? 0) + run.count);
-    total += run.count;
-  }
-  const parts = [...counts].map(([command, count]) => `${LETTER_BY_COMMAND[command]} (${command}) x${count}`);
-  return `control commands: ${total} in one read: ${parts.join(', ')}`;
-}
-
 function none(state: SupervisorState): Step {
   return { state, effects: [] };
-}
-
-function withStatus(state: SupervisorState): Step {
-  return { state, effects: [WRITE_STATUS] };
 }
 
 function then(step: Step, next: (state: SupervisorState) => Step): Step {
@@ -285,100 +227,209 @@ function log(level: 'notice' | 'warning' | 'fatal', message: string): Effect {
   return { kind: 'log', level, message };
 }
 
-function signal(service: RunningService, name: ServiceSignal): Effect {
-  return { kind: 'signal', pid: service.pid, signal: name };
+function signal(pid: number, name: ServiceSignal): Effect {
+  return { kind: 'signal', pid, signal: name };
 }
 
-/** `endsServiceAt`: the time of a signal meant to end the service, null for one that is not. */
-function signalIfRunning(state: SupervisorState, name: ServiceSignal, endsServiceAt: number | null): Step {
-  if (!state.service) return none(state);
-  return {
-    state: endsServiceAt !== null ? { ...state, endSignalledAt: endsServiceAt } : state,
-    effects: [signal(state.service, name)],
-  };
+function ignore(state: SupervisorState): Step {
+  return none(state);
 }
 
-/** `d`: want down, no restart; TERM then CONT so a paused service sees the TERM. */
-function stopWanted(state: SupervisorState, at: number): Step {
-  const effects: Effect[] = [];
-  let next: SupervisorState = { ...state, want: 'down' };
-  if (next.startPending) {
-    next = { ...next, startPending: false };
-    effects.push({ kind: 'cancel-start' });
-  }
-  if (next.service) {
-    effects.push(signal(next.service, 'SIGTERM'), signal(next.service, 'SIGCONT'));
-    next = { ...next, endSignalledAt: at, paused: false };
-    if (next.config.stopTimeoutSeconds > 0 && !next.stopTimerArmed) {
-      effects.push({ kind: 'arm-stop-timeout', at: at + next.config.stopTimeoutSeconds * 1000 });
-      next = { ...next, stopTimerArmed: true };
-    }
-  }
-  effects.push(WRITE_STATUS);
-  return { state: next, effects };
+/** Sets what the service should be doing; control reads write status once for all their commands. */
+function wantOnly(want: Want): CommandAction {
+  return (state) => none({ ...state, want });
 }
 
-/** `x`: exit as soon as the service is down, without stopping it. */
-function requestExit(state: SupervisorState): Step {
-  const next = { ...state, exitRequested: true };
-  if (next.service || next.starting || next.hookRunning) return none(next);
-  const effects: Effect[] = next.startPending ? [{ kind: 'cancel-start' }] : [];
-  return then({ state: { ...next, startPending: false }, effects }, finish);
+function alarms(on: boolean): CommandAction {
+  return (state) => none({ ...state, alarmsOn: on });
+}
+
+function reload(state: SupervisorState): Step {
+  return { state, effects: [{ kind: 'reload-config' }] };
+}
+
+function requestExitLater(state: SupervisorState): Step {
+  return none({ ...state, exitRequested: true });
+}
+
+/** Starts now, or arms a start one second after the previous one (SPEC section 5). */
+function start(state: SupervisorState, at: number): Step {
+  const startAt = nextStartAt(state.lastStartAt, at);
+  if (startAt <= at) return { state: { ...state, phase: 'starting' }, effects: [{ kind: 'start' }] };
+  return { state: { ...state, phase: 'waiting' }, effects: [{ kind: 'arm-start', at: startAt }] };
 }
 
 function finish(state: SupervisorState): Step {
   return {
-    state: { ...state, finished: true },
+    state: { ...state, phase: 'finished', exitRequested: true },
     effects: [log('notice', `supervise ${state.name} exiting`), WRITE_STATUS, { kind: 'exit', code: 0 }],
   };
 }
 
-/** Starts now, or arms a start one second after the previous one (SPEC section 5). */
-function requestStart(state: SupervisorState, at: number): Step {
-  if (state.service || state.starting || state.startPending || state.hookRunning || state.exitRequested) return none(state);
-  const startAt = nextStartAt(state.lastStartAt, at);
-  if (startAt <= at) return { state: { ...state, starting: true }, effects: [{ kind: 'start' }] };
-  return { state: { ...state, startPending: true }, effects: [{ kind: 'arm-start', at: startAt }] };
+/** After an exit, the hook, or the orphan: exit, start again, or stay down, as asked. */
+function carryOn(state: SupervisorState, at: number): Step {
+  if (state.exitRequested) return finish(state);
+  if (state.want === 'up') return start(state, at);
+  return none({ ...state, phase: 'down' });
 }
 
-function onStartDue(state: SupervisorState, at: number): Step {
-  const next = { ...state, startPending: false };
-  if (next.want === 'down') return none(next);
-  return requestStart(next, at);
+/** The service runs: `d` sends TERM then CONT, so a paused service sees the TERM; KILL follows after stop_timeout. */
+function stopService(state: SupervisorState, at: number): Step {
+  const service = state.service as RunningService;
+  const effects: Effect[] = [signal(service.pid, 'SIGTERM'), signal(service.pid, 'SIGCONT')];
+  const timeout = state.config.settings.stopTimeout;
+  if (state.phase !== 'stopping' && timeout > 0) effects.push({ kind: 'arm-stop-timeout', at: at + timeout * 1000 });
+  return { state: { ...state, phase: 'stopping', want: 'down', endSignalledAt: at, paused: false }, effects };
 }
 
-function onStarted(state: SupervisorState, pid: number, at: number): Step {
-  return {
-    state: {
-      ...state,
-      service: { pid, startedAt: at },
-      starting: false,
-      lastStartAt: at,
-      since: at,
-      starts: state.starts + 1,
-      endSignalledAt: null,
-      paused: false,
-    },
-    effects: [log('notice', `service ${state.name} started, pid ${pid}`), WRITE_STATUS],
+function stopRunning(state: SupervisorState, event: { at: number }): Step {
+  return stopService(state, event.at);
+}
+
+/** Signals that do not end the service (p c h a). */
+function send(name: ServiceSignal, paused?: boolean): CommandAction {
+  return (state) => {
+    const service = state.service as RunningService;
+    return { state: paused === undefined ? state : { ...state, paused }, effects: [signal(service.pid, name)] };
   };
 }
 
-function onStartFailed(state: SupervisorState, reason: string, at: number): Step {
-  // An exec that fails is an exit like any other: paced, counted and alarmed.
-  const exit: ServiceExit = { pid: 0, code: 127, signal: null, coreDumped: false, at, uptimeMs: 0, expected: false };
-  const failed = { ...state, starting: false, lastStartAt: at, lastExit: exit };
+/** Signals meant to end the service (i t k): its exit is then judged expected or not. */
+function sendEnding(name: ServiceSignal): CommandAction {
+  return (state, event) => {
+    const service = state.service as RunningService;
+    return { state: { ...state, endSignalledAt: event.at }, effects: [signal(service.pid, name)] };
+  };
+}
+
+// ---- cells that do more than one thing ----
+
+function boot(state: SupervisorState, event: Extract<TableEvent, { kind: 'boot' }>): Step {
+  const { previous, at } = event;
+  switch (previous.kind) {
+    case 'none':
+      return carryOn(state, at);
+    case 'gone':
+      return then(
+        { state, effects: [log('notice', `status names pid ${previous.pid} from a previous supervise; it no longer runs`)] },
+        (s) => carryOn(s, at),
+      );
+    case 'unrelated':
+      return then(
+        { state, effects: [log('notice', `status names pid ${previous.pid} from a previous supervise, left alone: ${previous.reason}`)] },
+        (s) => carryOn(s, at),
+      );
+    case 'orphan':
+      return reclaimOrphan(state, previous, at);
+  }
+}
+
+/**
+ * A service left running by a supervise killed with SIGKILL is stopped before
+ * the first start, so two copies never run: TERM (and CONT, as for `d`), KILL
+ * after stop_timeout (5 s when 0), and failure when it outlives KILL.
+ */
+function reclaimOrphan(state: SupervisorState, orphan: Extract<PreviousService, { kind: 'orphan' }>, at: number): Step {
+  const killDelayMs = orphanKillDelayMs(state.config.settings.stopTimeout);
+  return {
+    state: { ...state, phase: 'reclaiming', orphan: { pid: orphan.pid, startTicks: orphan.startTicks, termAt: at, killAt: null } },
+    effects: [
+      log(
+        'warning',
+        `service ${state.name} pid ${orphan.pid}, started by a previous supervise, still runs ${JSON.stringify(orphan.argv)}; ` +
+          `stopping it (TERM, KILL after ${killDelayMs / 1000} s) before starting a fresh one`,
+      ),
+      signal(orphan.pid, 'SIGTERM'),
+      signal(orphan.pid, 'SIGCONT'),
+      { kind: 'watch-orphan', pid: orphan.pid, startTicks: orphan.startTicks },
+      { kind: 'arm-stop-timeout', at: at + killDelayMs },
+    ],
+  };
+}
+
+function orphanGone(state: SupervisorState, event: { at: number }): Step {
+  const orphan = state.orphan as OrphanStop;
+  const how = orphan.killAt === null ? 'TERM' : 'KILL';
+  const seconds = ((event.at - orphan.termAt) / 1000).toFixed(1);
   return then(
-    { state: failed, effects: [log('warning', `unable to start service ${state.name}: ${reason}`)] },
-    (s) => afterExit(s, exit, at),
+    {
+      state: { ...state, orphan: null },
+      effects: [{ kind: 'cancel-stop-timeout' }, log('notice', `old service ${state.name} pid ${orphan.pid} gone after ${how}, ${seconds} s`)],
+    },
+    (s) => carryOn(s, event.at),
   );
 }
 
-function onExited(state: SupervisorState, event: Extract<SupervisorEvent, { kind: 'exited' }>): Step {
-  const service = state.service;
-  if (!service || service.pid !== event.pid) return none(state);
+function orphanOutlivesSignal(state: SupervisorState, event: { at: number }): Step {
+  const orphan = state.orphan as OrphanStop;
+  if (orphan.killAt === null) {
+    const killDelayMs = orphanKillDelayMs(state.config.settings.stopTimeout);
+    return {
+      state: { ...state, orphan: { ...orphan, killAt: event.at } },
+      effects: [
+        log('warning', `old service ${state.name} pid ${orphan.pid} still running ${killDelayMs / 1000} s after TERM, sending KILL`),
+        signal(orphan.pid, 'SIGKILL'),
+        { kind: 'arm-stop-timeout', at: event.at + ORPHAN_KILL_WAIT_MS },
+      ],
+    };
+  }
+  const failure = `unable to stop old service ${state.name} pid ${orphan.pid}: still running ${ORPHAN_KILL_WAIT_MS / 1000} s after KILL`;
+  return failStartUp(state, EXIT_LOCK, failure, failure);
+}
+
+/** Supervise cannot start at all: the waiting caller hears why, and supervise exits without writing status. */
+function failStartUp(state: SupervisorState, code: number, callerMessage: string, logMessage: string): Step {
+  const effects: Effect[] = [log('fatal', logMessage)];
+  if (state.callerWaiting) effects.push({ kind: 'report-start', report: { ok: false, exitCode: code, message: callerMessage } });
+  effects.push({ kind: 'exit', code });
+  return { state: { ...state, phase: 'finished', callerWaiting: false, orphan: null }, effects };
+}
+
+function started(state: SupervisorState, event: Extract<TableEvent, { kind: 'started' }>): Step {
+  const { pid, at } = event;
+  let next: SupervisorState = {
+    ...state,
+    phase: 'up',
+    service: { pid, startedAt: at },
+    lastStartAt: at,
+    since: at,
+    starts: state.starts + 1,
+    endSignalledAt: null,
+    paused: false,
+    callerWaiting: false,
+  };
+  const effects: Effect[] = [log('notice', `service ${state.name} started, pid ${pid}`)];
+  if (state.want === 'down') {
+    // `d` came while the start was under way.
+    const stopping = stopService(next, at);
+    next = stopping.state;
+    effects.push(...stopping.effects);
+  }
+  effects.push(WRITE_STATUS);
+  // Reported once status holds the pid.
+  if (state.callerWaiting) effects.push({ kind: 'report-start', report: { ok: true, pid } });
+  return { state: next, effects };
+}
+
+function startFailed(state: SupervisorState, event: Extract<TableEvent, { kind: 'start-failed' }>): Step {
+  const { reason, at } = event;
+  if (state.callerWaiting) {
+    // The first start failed: the caller's terminal hears it and nothing is retried.
+    const callerMessage = event.cause === 'exec' ? `unable to start ${state.program}: ${reason}` : reason;
+    const code = event.cause === 'exec' ? EXIT_COMMAND : EXIT_LOCK;
+    return failStartUp(state, code, callerMessage, `unable to start service ${state.name}: ${reason}`);
+  }
+  // Later, a failed exec is an exit like any other: paced, counted and alarmed.
+  const exit: ServiceExit = { pid: 0, code: 127, signal: null, coreDumped: false, at, uptimeMs: 0, expected: false };
+  return afterExit({ ...state, lastStartAt: at, lastExit: exit }, exit, at, [log('warning', `unable to start service ${state.name}: ${reason}`)]);
+}
+
+function exited(state: SupervisorState, event: Extract<TableEvent, { kind: 'exited' }>): Step {
+  const service = state.service as RunningService;
+  if (service.pid !== event.pid) return none(state);
   const coreDumped = event.signal !== null && CORE_DUMP_SIGNALS.has(event.signal);
   const verdict = judgeExit(
-    { signalledAt: state.endSignalledAt, wantDown: state.want === 'down', stopTimeoutSeconds: state.config.stopTimeoutSeconds },
+    { signalledAt: state.endSignalledAt, wantDown: state.want === 'down', stopTimeoutSeconds: state.config.settings.stopTimeout },
     { coreDumped, at: event.at },
   );
   const exit: ServiceExit = {
@@ -390,62 +441,51 @@ function onExited(state: SupervisorState, event: Extract<SupervisorEvent, { kind
     uptimeMs: Math.max(0, event.at - service.startedAt),
     expected: verdict.expected,
   };
-  const next: SupervisorState = {
-    ...state,
-    service: null,
-    since: event.at,
-    paused: false,
-    endSignalledAt: null,
-    stopTimerArmed: false,
-    lastExit: exit,
-  };
-  const effects: Effect[] = state.stopTimerArmed ? [{ kind: 'cancel-stop-timeout' }] : [];
   const uptime = (exit.uptimeMs / 1000).toFixed(exit.uptimeMs < 10_000 ? 1 : 0);
   const expectation = verdict.expected ? ', expected' : verdict.why !== null ? `, not expected: ${verdict.why}` : '';
-  effects.push(log('notice', `service ${state.name} ${describeExit(exit)}, pid ${exit.pid}, ran ${uptime} s${expectation}`));
-  return startFirst(then({ state: next, effects }, (s) => afterExit(s, exit, event.at)));
+  const next: SupervisorState = { ...state, service: null, since: event.at, paused: false, endSignalledAt: null, lastExit: exit };
+  const report = log('notice', `service ${state.name} ${describeExit(exit)}, pid ${exit.pid}, ran ${uptime} s${expectation}`);
+  const after = afterExit(next, exit, event.at, [report]);
+  if (state.phase !== 'stopping') return after;
+  return { state: after.state, effects: [{ kind: 'cancel-stop-timeout' }, ...after.effects] };
 }
 
 /**
- * A restart that is due now goes before the exit's log line, status write and
- * alarm, as daemontools forks before it writes status: the service is back
- * sooner, and the shell still logs in event order because the `started`
- * event it raises is handled after these effects.
+ * The alarm policy or the restart hook, then what comes next; `report` is the
+ * exit's log line. A restart due now goes first, as daemontools forks before
+ * it writes status: the service is back sooner, and status is then written
+ * once, by the start's outcome.
  */
-function startFirst(step: Step): Step {
-  const starts = step.effects.filter((effect) => effect.kind === 'start');
-  if (starts.length === 0) return step;
-  return { state: step.state, effects: [...starts, ...step.effects.filter((effect) => effect.kind !== 'start')] };
-}
-
-function afterExit(state: SupervisorState, exit: ServiceExit, at: number): Step {
+function afterExit(state: SupervisorState, exit: ServiceExit, at: number, report: readonly Effect[]): Step {
   if (state.config.restartHook) {
     const hookCounter = nextHookCount(state.hookCounter, at, state.config.hookResetSeconds);
     return {
-      state: { ...state, hookCounter, hookRunning: true },
-      effects: [WRITE_STATUS, { kind: 'run-hook', count: hookCounter.count }],
+      state: { ...state, phase: 'hook', hookCounter },
+      effects: [...report, WRITE_STATUS, { kind: 'run-hook', count: hookCounter.count }],
     };
   }
-  const decision = decideOnExit(state.window, exit, state.config.limits, !state.alarmsOn, at);
+  const decision = decideOnExit(state.window, exit, limitsOf(state.config), !state.alarmsOn, at);
   const next = { ...state, window: decision.window };
   if (decision.giveUp) {
     const window = decision.window ?? { openedAt: at, exits: decision.giveUp.exits, coreDumps: decision.giveUp.coreDumps };
-    const effects: Effect[] = [log('fatal', `service ${state.name} ${decision.giveUp.reason}, supervise gave up`)];
+    const effects: Effect[] = [...report, log('fatal', `service ${state.name} ${decision.giveUp.reason}, supervise gave up`)];
     if (decision.sendAlarm) effects.push({ kind: 'alarm', alarm: 'gave-up', exit, window, next: 'supervise gave up and exited' });
     effects.push(WRITE_STATUS, { kind: 'exit', code: EXIT_GAVE_UP });
-    return { state: { ...next, want: 'down', finished: true }, effects };
+    return { state: { ...next, phase: 'finished', want: 'down' }, effects };
   }
-  const effects: Effect[] = [WRITE_STATUS];
-  if (decision.sendAlarm && decision.window) {
-    effects.push({ kind: 'alarm', alarm: 'exit', exit, window: decision.window, next: describeNext(next, at) });
+  const alarm: Effect[] =
+    decision.sendAlarm && decision.window
+      ? [{ kind: 'alarm', alarm: 'exit', exit, window: decision.window, next: describeNext(next, at) }]
+      : [];
+  const following = carryOn(next, at);
+  switch (following.state.phase) {
+    case 'starting':
+      return { state: following.state, effects: [...following.effects, ...report, ...alarm] };
+    case 'finished':
+      return { state: following.state, effects: [...report, ...alarm, ...following.effects] };
+    default:
+      return { state: following.state, effects: [...report, ...alarm, WRITE_STATUS, ...following.effects] };
   }
-  return then({ state: next, effects }, (s) => continueAfterExit(s, at));
-}
-
-function continueAfterExit(state: SupervisorState, at: number): Step {
-  if (state.exitRequested) return finish(state);
-  if (state.want === 'up') return requestStart(state, at);
-  return none(state);
 }
 
 function describeNext(state: SupervisorState, at: number): string {
@@ -455,14 +495,228 @@ function describeNext(state: SupervisorState, at: number): string {
   return delayMs > 0 ? `restarting in ${(delayMs / 1000).toFixed(1)} s` : 'restarting now';
 }
 
-function onStopTimeout(state: SupervisorState): Step {
-  const next = { ...state, stopTimerArmed: false };
-  if (!next.service) return none(next);
+function stopTimeout(state: SupervisorState): Step {
+  const service = state.service as RunningService;
   return {
-    state: next,
+    state,
     effects: [
-      log('warning', `service ${state.name} still running ${state.config.stopTimeoutSeconds} s after TERM, sending KILL`),
-      signal(next.service, 'SIGKILL'),
+      log('warning', `service ${state.name} still running ${state.config.settings.stopTimeout} s after TERM, sending KILL`),
+      signal(service.pid, 'SIGKILL'),
     ],
   };
+}
+
+function hookDone(state: SupervisorState, event: { at: number }): Step {
+  return carryOn(state, event.at);
+}
+
+function startDue(state: SupervisorState, event: { at: number }): Step {
+  return start(state, event.at);
+}
+
+function newConfig(state: SupervisorState, event: Extract<TableEvent, { kind: 'config' }>): Step {
+  // status.json shows the limits in force.
+  return { state: { ...state, config: event.config }, effects: [WRITE_STATUS] };
+}
+
+function received(state: SupervisorState, event: Extract<TableEvent, { kind: 'terminate' }>): Effect {
+  return log('notice', `supervise ${state.name} received ${event.signal}, stopping`);
+}
+
+/** supervise's own TERM or INT: stop the service as `d` does, then exit. */
+function terminateRunning(state: SupervisorState, event: Extract<TableEvent, { kind: 'terminate' }>): Step {
+  const stopped = stopService({ ...state, exitRequested: true }, event.at);
+  return { state: stopped.state, effects: [received(state, event), ...stopped.effects, WRITE_STATUS] };
+}
+
+/** Nothing runs: exit now. */
+function terminateIdle(state: SupervisorState, event: Extract<TableEvent, { kind: 'terminate' }>): Step {
+  const cancel: Effect[] = state.phase === 'waiting' ? [{ kind: 'cancel-start' }] : [];
+  return then({ state: { ...state, want: 'down' }, effects: [received(state, event), ...cancel] }, finish);
+}
+
+/** A start, the hook or the orphan is under way: want down and exit once it is over. */
+function terminateLater(state: SupervisorState, event: Extract<TableEvent, { kind: 'terminate' }>): Step {
+  return { state: { ...state, want: 'down', exitRequested: true }, effects: [received(state, event), WRITE_STATUS] };
+}
+
+function upFromDown(want: Want): CommandAction {
+  return (state, event) => start({ ...state, want }, event.at);
+}
+
+function cancelWaiting(state: SupervisorState): Step {
+  return { state: { ...state, want: 'down', phase: 'down' }, effects: [{ kind: 'cancel-start' }] };
+}
+
+function exitNow(state: SupervisorState): Step {
+  return finish(state);
+}
+
+function exitWaiting(state: SupervisorState): Step {
+  return then({ state, effects: [{ kind: 'cancel-start' }] }, finish);
+}
+
+// ---- the table ----
+
+/** What every phase does alike: `s`, `n`, `r`, a new config, and nothing for the events that cannot come. */
+const COMMON: Row = {
+  boot: ignore,
+  up: wantOnly('up'),
+  down: wantOnly('down'),
+  once: wantOnly('once'),
+  exit: requestExitLater,
+  pause: ignore,
+  cont: ignore,
+  hup: ignore,
+  alarm: ignore,
+  int: ignore,
+  term: ignore,
+  kill: ignore,
+  silence: alarms(false),
+  unsilence: alarms(true),
+  reload,
+  started: ignore,
+  'start-failed': ignore,
+  exited: ignore,
+  'start-due': ignore,
+  'stop-timeout': ignore,
+  'orphan-gone': ignore,
+  terminate: terminateLater,
+  'hook-done': ignore,
+  config: newConfig,
+};
+
+/** The signals a running service can be sent; the same in `up` and `stopping`. */
+const RUNNING: Row = {
+  ...COMMON,
+  exited,
+  pause: send('SIGSTOP', true),
+  cont: send('SIGCONT', false),
+  hup: send('SIGHUP'),
+  alarm: send('SIGALRM'),
+  int: sendEnding('SIGINT'),
+  term: sendEnding('SIGTERM'),
+  kill: sendEnding('SIGKILL'),
+  down: stopRunning,
+  terminate: terminateRunning,
+};
+
+const FINISHED: Row = Object.fromEntries(Object.keys(COMMON).map((kind) => [kind, ignore])) as unknown as Row;
+
+export const ACTIONS: Readonly<Record<Phase, Row>> = {
+  down: {
+    ...COMMON,
+    boot,
+    up: upFromDown('up'),
+    once: upFromDown('once'),
+    exit: exitNow,
+    terminate: terminateIdle,
+  },
+  reclaiming: {
+    ...COMMON,
+    'orphan-gone': orphanGone,
+    'stop-timeout': orphanOutlivesSignal,
+  },
+  starting: {
+    ...COMMON,
+    started,
+    'start-failed': startFailed,
+  },
+  up: RUNNING,
+  stopping: {
+    ...RUNNING,
+    'stop-timeout': stopTimeout,
+  },
+  waiting: {
+    ...COMMON,
+    down: cancelWaiting,
+    exit: exitWaiting,
+    'start-due': startDue,
+    terminate: terminateIdle,
+  },
+  hook: {
+    ...COMMON,
+    'hook-done': hookDone,
+  },
+  finished: FINISHED,
+};
+
+// ---- one read of control ----
+
+/** A read of more runs than this is logged as one line counting each command. */
+export const MAX_RUNS_LOGGED_EACH = 8;
+
+/** What `status` and status.json show of the state a command can change. */
+function statusView(state: SupervisorState): string {
+  return `${state.want} ${state.paused} ${state.alarmsOn}`;
+}
+
+/**
+ * A flood of commands (10,000 `h`, or 64 KiB of `sn` alternating) must not
+ * bury a `d` that follows it under thousands of log lines and status writes:
+ * each command still acts through the table (one signal each, in order), but
+ * the read is logged in a bounded number of lines, status is written once
+ * when the read changed it, and its `r` is carried out once.
+ *
+ * A start or a reload splits the read: the commands after it are handed back
+ * in a `resume-control` effect, so they see the new pid or config as they did
+ * when each command was a step of its own (`ud` signals the service `u`
+ * started). Starts are paced, so a read splits only a few times.
+ */
+function applyControlRead(state: SupervisorState, event: ControlEvent): Step {
+  const { runs, at } = event;
+  const effects: Effect[] = event.logged ? [] : logControlRead(runs);
+  const before = statusView(state);
+  let current = state;
+  let reloaded = event.reloaded ?? false;
+  let split: 'start' | 'reload-config' | null = null;
+  for (let index = 0; index < runs.length && split === null && current.phase !== 'finished'; index += 1) {
+    const { command, count } = runs[index];
+    if (command === 'reload') {
+      // The file is read once, however many `r` the read holds.
+      if (reloaded) continue;
+      reloaded = true;
+    }
+    let round = 0;
+    while (round < count && split === null && current.phase !== 'finished') {
+      const step = act(current, { kind: command, at });
+      current = step.state;
+      for (const effect of step.effects) {
+        effects.push(effect);
+        if (effect.kind === 'start' || effect.kind === 'reload-config') split = effect.kind;
+      }
+      round += 1;
+    }
+    if (split !== null) {
+      const rest = [...(round < count ? [{ ...runs[index], count: count - round }] : []), ...runs.slice(index + 1)];
+      if (rest.length > 0) effects.push({ kind: 'resume-control', event: { ...event, runs: rest, logged: true, reloaded } });
+    }
+  }
+  // A finished machine wrote status on its way out; a start's outcome writes it with the new pid.
+  if (current.phase !== 'finished' && split !== 'start' && statusView(current) !== before) effects.push(WRITE_STATUS);
+  return { state: current, effects };
+}
+
+/** The whole read is logged as it is read: a line per run when there are few, else one line. */
+function logControlRead(runs: readonly ControlRun[]): Effect[] {
+  if (runs.length > MAX_RUNS_LOGGED_EACH) return [log('notice', describeControlRead(runs))];
+  return runs.map((run) => log('notice', describeRun(run)));
+}
+
+function describeRun(run: ControlRun): string {
+  const times = run.count > 1 ? `, ${run.count} times` : '';
+  return `control command ${run.letter} (${run.command})${times}`;
+}
+
+/** `control commands: 65536 in one read: s (silence) x32768, n (unsilence) x32768`, letters in order of first use. */
+function describeControlRead(runs: readonly ControlRun[]): string {
+  const counts = new Map<string, number>();
+  let total = 0;
+  for (const run of runs) {
+    const label = `${run.letter} (${run.command})`;
+    counts.set(label, (counts.get(label) ?? 0) + run.count);
+    total += run.count;
+  }
+  const parts = [...counts].map(([label, count]) => `${label} x${count}`);
+  return `control commands: ${total} in one read: ${parts.join(', ')}`;
 }

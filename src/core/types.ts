@@ -26,6 +26,8 @@ export type ControlCommand =
 /** A command repeated `count` times in a row in one read of the control FIFO. */
 export interface ControlRun {
   readonly command: ControlCommand;
+  /** The letter it was written as, for the log. */
+  readonly letter: string;
   readonly count: number;
 }
 

@@ -9,7 +9,7 @@ export function writeFileAtomically(path: string, content: string | Uint8Array):
   renameSync(temporary, path);
 }
 
-export function writeStatusFiles(dir: string, status: Uint8Array, statusJson: object): void {
+export function writeStatusFiles(dir: string, status: Uint8Array, statusJson: string): void {
   writeFileAtomically(join(dir, 'status'), status);
-  writeFileAtomically(join(dir, 'status.json'), `${JSON.stringify(statusJson, null, 2)}\n`);
+  writeFileAtomically(join(dir, 'status.json'), statusJson);
 }

@@ -1,22 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { decodeControlChunk, describeUnknownLetters } from '../../../src/codec/control-chunk.js';
-import { initialState, transition, type MachineConfig, type SupervisorState } from '../../../src/core/supervisor-machine.js';
+import { initialState, transition, type SupervisorState } from '../../../src/core/supervisor-machine.js';
+import { noLimits } from '../../helpers/machine-config.js';
 
-const noLimits: MachineConfig = {
-  limits: { alarmInterval: 0, maxTries: 0, maxTriesIfCoredumped: 0 },
-  stopTimeoutSeconds: 0,
-  restartHook: false,
-  hookResetSeconds: 0,
-};
 
 describe('decodeControlChunk', () => {
   it('groups a command repeated across bytes that are not commands, keeping the order of commands', () => {
     const chunk = decodeControlChunk(Buffer.from('hh\nh\x00\xffZhdsu'));
     expect(chunk.runs).toEqual([
-      { command: 'hup', count: 4 },
-      { command: 'down', count: 1 },
-      { command: 'silence', count: 1 },
-      { command: 'up', count: 1 },
+      { command: 'hup', letter: 'h', count: 4 },
+      { command: 'down', letter: 'd', count: 1 },
+      { command: 'silence', letter: 's', count: 1 },
+      { command: 'up', letter: 'u', count: 1 },
     ]);
     expect(chunk.unknownCount).toBe(1);
     expect(describeUnknownLetters(chunk)).toBe('control: unknown command "Z" ignored');
@@ -33,12 +28,12 @@ describe('decodeControlChunk', () => {
 
 describe('a run of one control command', () => {
   const running = (): SupervisorState => {
-    const booted = transition(initialState('svc', noLimits, 0), { kind: 'boot', at: 0 }).state;
+    const booted = transition(initialState('svc', 'svc-bin', noLimits, 0), { kind: 'boot', at: 0, previous: { kind: 'none' } }).state;
     return transition(booted, { kind: 'started', pid: 100, at: 0 }).state;
   };
 
   it('acts once per repetition but logs once', () => {
-    const { effects } = transition(running(), { kind: 'control', runs: [{ command: 'hup', count: 3 }], at: 10 });
+    const { effects } = transition(running(), { kind: 'control', runs: [{ command: 'hup', letter: 'h', count: 3 }], at: 10 });
     expect(effects).toEqual([
       { kind: 'log', level: 'notice', message: 'control command h (hup), 3 times' },
       { kind: 'signal', pid: 100, signal: 'SIGHUP' },
@@ -48,16 +43,16 @@ describe('a run of one control command', () => {
   });
 
   it('writes status once for a run that changes it', () => {
-    const { state, effects } = transition(running(), { kind: 'control', runs: [{ command: 'silence', count: 5 }], at: 10 });
+    const { state, effects } = transition(running(), { kind: 'control', runs: [{ command: 'silence', letter: 's', count: 5 }], at: 10 });
     expect(state.alarmsOn).toBe(false);
     expect(effects.filter((effect) => effect.kind === 'write-status')).toHaveLength(1);
   });
 
   it('stops at x: the rest of the run finds supervise finished', () => {
     const down = transition(running(), { kind: 'exited', pid: 100, code: 0, signal: null, at: 5 }).state;
-    const stopped = transition(down, { kind: 'control', runs: [{ command: 'down', count: 1 }], at: 6 }).state;
-    const { state, effects } = transition(stopped, { kind: 'control', runs: [{ command: 'exit', count: 3 }], at: 10 });
-    expect(state.finished).toBe(true);
+    const stopped = transition(down, { kind: 'control', runs: [{ command: 'down', letter: 'd', count: 1 }], at: 6 }).state;
+    const { state, effects } = transition(stopped, { kind: 'control', runs: [{ command: 'exit', letter: 'x', count: 3 }], at: 10 });
+    expect(state.phase).toBe('finished');
     expect(effects.filter((effect) => effect.kind === 'exit')).toEqual([{ kind: 'exit', code: 0 }]);
   });
 });

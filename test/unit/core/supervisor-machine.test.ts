@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeControlChunk } from '../../../src/codec/control-chunk.js';
+import { LETTER_BY_COMMAND as LETTERS } from '../../../src/codec/control-codec.js';
 import {
   initialState,
   transition,
@@ -9,16 +10,12 @@ import {
   type SupervisorState,
 } from '../../../src/core/supervisor-machine.js';
 import type { ControlCommand } from '../../../src/core/types.js';
+import { noLimits, withSettings } from '../../helpers/machine-config.js';
 
-const noLimits: MachineConfig = {
-  limits: { alarmInterval: 0, maxTries: 0, maxTriesIfCoredumped: 0 },
-  stopTimeoutSeconds: 0,
-  restartHook: false,
-  hookResetSeconds: 0,
-};
+const boot = (at: number): SupervisorEvent => ({ kind: 'boot', at, previous: { kind: 'none' } });
 
 /** Feeds events in order and collects every effect. */
-function run(events: SupervisorEvent[], config = noLimits, start = initialState('svc', config, 0)) {
+function run(events: SupervisorEvent[], config = noLimits, start = initialState('svc', 'svc-bin', config, 0)) {
   let state: SupervisorState = start;
   const effects: Effect[] = [];
   for (const event of events) {
@@ -34,11 +31,11 @@ const started = (pid: number, at: number): SupervisorEvent => ({ kind: 'started'
 const exited = (pid: number, at: number, signal: string | null = null, code: number | null = signal ? null : 1): SupervisorEvent => ({
   kind: 'exited', pid, code, signal, at,
 });
-const control = (command: ControlCommand, at: number): SupervisorEvent => ({ kind: 'control', runs: [{ command, count: 1 }], at });
+const control = (command: ControlCommand, at: number): SupervisorEvent => ({ kind: 'control', runs: [{ command, letter: LETTERS[command], count: 1 }], at });
 
 describe('supervisor machine: starting and pacing', () => {
   it('starts on boot and records the pid', () => {
-    const { state, effects } = run([{ kind: 'boot', at: 0 }, started(100, 5)]);
+    const { state, effects } = run([boot(0), started(100, 5)]);
     expect(kinds(effects)).toEqual([{ kind: 'start' }]);
     expect(state.service).toEqual({ pid: 100, startedAt: 5 });
     expect(state.starts).toBe(1);
@@ -46,37 +43,36 @@ describe('supervisor machine: starting and pacing', () => {
   });
 
   it('restarts a service that died at once one second after its previous start', () => {
-    const { state, effects } = run([{ kind: 'boot', at: 0 }, started(100, 0), exited(100, 50)]);
+    const { state, effects } = run([boot(0), started(100, 0), exited(100, 50)]);
     expect(kinds(effects)).toEqual([{ kind: 'start' }, { kind: 'arm-start', at: 1000 }]);
-    expect(state.startPending).toBe(true);
+    expect(state.phase).toBe('waiting');
   });
 
   it('restarts at once a service that ran longer than a second', () => {
-    const { effects } = run([{ kind: 'boot', at: 0 }, started(100, 0), exited(100, 5000)]);
+    const { effects } = run([boot(0), started(100, 0), exited(100, 5000)]);
     expect(kinds(effects)).toEqual([{ kind: 'start' }, { kind: 'start' }]);
   });
 
-  it('puts a restart that is due now before the exit log line and status write, as daemontools forks first', () => {
-    const step = transition(run([{ kind: 'boot', at: 0 }, started(100, 0)]).state, exited(100, 5000));
-    expect(step.effects[0]).toEqual({ kind: 'start' });
-    expect(step.effects.slice(1).map((e) => e.kind)).toEqual(['log', 'write-status']);
+  it('puts a restart that is due now before the exit log line, as daemontools forks first; the start writes status', () => {
+    const step = transition(run([boot(0), started(100, 0)]).state, exited(100, 5000));
+    expect(step.effects.map((e) => e.kind)).toEqual(['start', 'log']);
   });
 
   it('takes d during the pacing wait at once: the armed start is cancelled', () => {
-    const { state, effects } = run([{ kind: 'boot', at: 0 }, started(100, 0), exited(100, 50), control('down', 100), { kind: 'start-due', at: 1000 }]);
+    const { state, effects } = run([boot(0), started(100, 0), exited(100, 50), control('down', 100), { kind: 'start-due', at: 1000 }]);
     expect(kinds(effects)).toEqual([{ kind: 'start' }, { kind: 'arm-start', at: 1000 }, { kind: 'cancel-start' }]);
     expect(state.want).toBe('down');
   });
 
   it('treats an exec failure as an exit: paced and logged as a warning', () => {
-    const { effects } = run([{ kind: 'boot', at: 0 }, { kind: 'start-failed', reason: 'EACCES', at: 1 }]);
+    const { effects } = run([boot(0), { kind: 'start-failed', reason: 'EACCES', cause: 'exec', at: 1 }]);
     expect(kinds(effects)).toEqual([{ kind: 'start' }, { kind: 'arm-start', at: 1001 }]);
     expect(effects).toContainEqual({ kind: 'log', level: 'warning', message: 'unable to start service svc: EACCES' });
   });
 });
 
 describe('supervisor machine: control commands', () => {
-  const up = [{ kind: 'boot', at: 0 } as SupervisorEvent, started(100, 0)];
+  const up = [boot(0), started(100, 0)];
 
   it('d sends TERM then CONT, marks the exit expected and does not restart', () => {
     const { state, effects } = run([...up, control('down', 10), exited(100, 20, 'SIGTERM')]);
@@ -84,6 +80,8 @@ describe('supervisor machine: control commands', () => {
       { kind: 'start' },
       { kind: 'signal', pid: 100, signal: 'SIGTERM' },
       { kind: 'signal', pid: 100, signal: 'SIGCONT' },
+      // Leaving `stopping` always clears the stop timer, armed or not.
+      { kind: 'cancel-stop-timeout' },
     ]);
     expect(state.lastExit?.expected).toBe(true);
     expect(state.service).toBeNull();
@@ -102,7 +100,7 @@ describe('supervisor machine: control commands', () => {
     expect(kinds(waiting.effects).some((e) => e.kind === 'exit')).toBe(false);
     const after = run([...up, control('exit', 10), exited(100, 20)]);
     expect(kinds(after.effects).at(-1)).toEqual({ kind: 'exit', code: 0 });
-    expect(after.state.finished).toBe(true);
+    expect(after.state.phase).toBe('finished');
   });
 
   it.each([
@@ -133,34 +131,34 @@ describe('supervisor machine: control commands', () => {
 
   it('SIGTERM to supervise stops the service, then exits once it is down', () => {
     const { state, effects } = run([...up, { kind: 'terminate', signal: 'SIGTERM', at: 10 }, exited(100, 20, 'SIGTERM')]);
-    expect(kinds(effects).map((e) => e.kind)).toEqual(['start', 'signal', 'signal', 'exit']);
+    expect(kinds(effects).map((e) => e.kind)).toEqual(['start', 'signal', 'signal', 'cancel-stop-timeout', 'exit']);
     expect(state.want).toBe('down');
     expect(state.lastExit?.expected).toBe(true);
   });
 });
 
 describe('supervisor machine: stop timeout', () => {
-  const withTimeout = { ...noLimits, stopTimeoutSeconds: 3 };
+  const withTimeout = withSettings({ stopTimeout: 3 });
   it('sends KILL stop_timeout seconds after d when the service is still there', () => {
-    const { effects } = run([{ kind: 'boot', at: 0 }, started(100, 0), control('down', 1000), { kind: 'stop-timeout', at: 4000 }], withTimeout);
+    const { effects } = run([boot(0), started(100, 0), control('down', 1000), { kind: 'stop-timeout', at: 4000 }], withTimeout);
     expect(kinds(effects)).toContainEqual({ kind: 'arm-stop-timeout', at: 4000 });
     expect(kinds(effects).at(-1)).toEqual({ kind: 'signal', pid: 100, signal: 'SIGKILL' });
   });
 
   it('cancels the timer when the service exits in time; 0 never arms it', () => {
-    const { effects } = run([{ kind: 'boot', at: 0 }, started(100, 0), control('down', 1000), exited(100, 1500, 'SIGTERM')], withTimeout);
+    const { effects } = run([boot(0), started(100, 0), control('down', 1000), exited(100, 1500, 'SIGTERM')], withTimeout);
     expect(kinds(effects).at(-1)).toEqual({ kind: 'cancel-stop-timeout' });
-    const never = run([{ kind: 'boot', at: 0 }, started(100, 0), control('down', 1000)]);
+    const never = run([boot(0), started(100, 0), control('down', 1000)]);
     expect(kinds(never.effects).some((e) => e.kind === 'arm-stop-timeout')).toBe(false);
   });
 });
 
 describe('supervisor machine: alarms and giving up', () => {
-  const limited: MachineConfig = { ...noLimits, limits: { alarmInterval: 60, maxTries: 2, maxTriesIfCoredumped: 0 } };
+  const limited = withSettings({ alarmInterval: 60, maxTries: 2 });
 
   it('alarms on the first exit of a window only, and gives up past max_tries', () => {
     const { state, effects } = run(
-      [{ kind: 'boot', at: 0 }, started(1, 0), exited(1, 10), { kind: 'start-due', at: 1000 }, started(2, 1000), exited(2, 1010),
+      [boot(0), started(1, 0), exited(1, 10), { kind: 'start-due', at: 1000 }, started(2, 1000), exited(2, 1010),
         { kind: 'start-due', at: 2000 }, started(3, 2000), exited(3, 2010)],
       limited,
     );
@@ -173,12 +171,12 @@ describe('supervisor machine: alarms and giving up', () => {
   });
 
   it('reports a core dump by its signal', () => {
-    const { state } = run([{ kind: 'boot', at: 0 }, started(1, 0), exited(1, 10, 'SIGSEGV')], limited);
+    const { state } = run([boot(0), started(1, 0), exited(1, 10, 'SIGSEGV')], limited);
     expect(state.lastExit).toMatchObject({ coreDumped: true, signal: 'SIGSEGV' });
   });
 
   it('sends no alarm for an exit supervise caused', () => {
-    const { effects } = run([{ kind: 'boot', at: 0 }, started(1, 0), control('kill', 5), exited(1, 10, 'SIGKILL')], limited);
+    const { effects } = run([boot(0), started(1, 0), control('kill', 5), exited(1, 10, 'SIGKILL')], limited);
     expect(effects.some((e) => e.kind === 'alarm')).toBe(false);
   });
 });
@@ -187,7 +185,7 @@ describe('supervisor machine: restart hook', () => {
   const hooked: MachineConfig = { ...noLimits, restartHook: true, hookResetSeconds: 10 };
   it('runs the hook with the exit count and restarts only after it is done', () => {
     const { effects } = run(
-      [{ kind: 'boot', at: 0 }, started(1, 0), exited(1, 5000), { kind: 'hook-done', at: 5100 }, started(2, 5100), exited(2, 6000)],
+      [boot(0), started(1, 0), exited(1, 5000), { kind: 'hook-done', at: 5100 }, started(2, 5100), exited(2, 6000)],
       hooked,
     );
     expect(kinds(effects)).toEqual([
@@ -196,7 +194,7 @@ describe('supervisor machine: restart hook', () => {
   });
 
   it('x during the hook exits once the hook is done', () => {
-    const { effects } = run([{ kind: 'boot', at: 0 }, started(1, 0), exited(1, 5000), control('exit', 5010), { kind: 'hook-done', at: 5100 }], hooked);
+    const { effects } = run([boot(0), started(1, 0), exited(1, 5000), control('exit', 5010), { kind: 'hook-done', at: 5100 }], hooked);
     expect(kinds(effects).at(-1)).toEqual({ kind: 'exit', code: 0 });
   });
 });
@@ -207,7 +205,7 @@ describe('supervisor machine: restart hook', () => {
  * queued after them.
  */
 function runAsShell(events: SupervisorEvent[], config = noLimits, reloaded: MachineConfig = config) {
-  let state = initialState('svc', config, 0);
+  let state = initialState('svc', 'svc-bin', config, 0);
   const effects: Effect[] = [];
   const queue = [...events];
   let nextPid = 100;
@@ -234,14 +232,14 @@ const acts = (effects: Effect[]) => effects.filter((e) => e.kind !== 'log' && e.
 const count = (effects: readonly Effect[], kind: Effect['kind']) => effects.filter((e) => e.kind === kind).length;
 
 describe('supervisor machine: one read of many commands', () => {
-  const up = [{ kind: 'boot', at: 0 } as SupervisorEvent];
+  const up = [boot(0)];
   const downService = [...up, read('d', 10), exited(100, 20, 'SIGTERM')];
 
   it.each([
     ['dx', up], ['du', up], ['tcu', up], ['ud', downService], ['uh', downService], ['xd', up], ['dux', up], ['rd', up], ['ohpc', downService],
     ['pcpcpc', up], ['ududud', downService], ['snsns', up], ['kkk', up],
   ] as const)('%s in one read acts exactly as its letters written one by one', (letters, before) => {
-    const reloaded = { ...noLimits, stopTimeoutSeconds: 7 };
+    const reloaded = withSettings({ stopTimeout: 7 });
     const batch = runAsShell([...before, read(letters, 1000)], noLimits, reloaded);
     const single = runAsShell([...before, ...oneByOne(letters, 1000)], noLimits, reloaded);
     expect(batch.state).toEqual(single.state);
@@ -269,12 +267,14 @@ describe('supervisor machine: one read of many commands', () => {
 
   it('writes status once, after the signals, from the final state', () => {
     const running = runAsShell(up).state;
-    const step = transition(running, read('pc'.repeat(4), 1000));
+    const step = transition(running, read(`${'pc'.repeat(3)}p`, 1000));
     expect(step.effects.map((e) => (e.kind === 'signal' ? e.signal : e.kind))).toEqual([
-      'log', 'log', 'log', 'log', 'log', 'log', 'log', 'log',
-      'SIGSTOP', 'SIGCONT', 'SIGSTOP', 'SIGCONT', 'SIGSTOP', 'SIGCONT', 'SIGSTOP', 'SIGCONT', 'write-status',
+      'log', 'log', 'log', 'log', 'log', 'log', 'log',
+      'SIGSTOP', 'SIGCONT', 'SIGSTOP', 'SIGCONT', 'SIGSTOP', 'SIGCONT', 'SIGSTOP', 'write-status',
     ]);
-    expect(step.state.paused).toBe(false);
+    expect(step.state.paused).toBe(true);
+    // A read that leaves status as it was writes nothing.
+    expect(transition(running, read('pc'.repeat(4), 1000)).effects.some((e) => e.kind === 'write-status')).toBe(false);
   });
 
   it('logs a line per run up to eight runs, and one counting line beyond', () => {
@@ -289,7 +289,7 @@ describe('supervisor machine: one read of many commands', () => {
   });
 
   it('reloads once per read, and applies the commands after the first r with the reloaded config', () => {
-    const reloaded = { ...noLimits, stopTimeoutSeconds: 7 };
+    const reloaded = withSettings({ stopTimeout: 7 });
     const { effects } = runAsShell([...up, read(`${'rs'.repeat(1000)}d`, 1000)], noLimits, reloaded);
     expect(count(effects, 'reload-config')).toBe(1);
     expect(effects).toContainEqual({ kind: 'arm-stop-timeout', at: 8000 });
@@ -311,15 +311,15 @@ describe('supervisor machine: one read of many commands', () => {
 
   it('drops the rest of a read after x has ended supervise', () => {
     const { state, effects } = runAsShell([...downService, read('xuh'.repeat(100), 1000)]);
-    expect(state.finished).toBe(true);
+    expect(state.phase).toBe('finished');
     expect(acts(effects).at(-1)).toEqual({ kind: 'exit', code: 0 });
     expect(count(effects, 'start')).toBe(1);
   });
 });
 
 describe('supervisor machine: which exits after a signal are expected', () => {
-  const limited: MachineConfig = { ...noLimits, limits: { alarmInterval: 60, maxTries: 0, maxTriesIfCoredumped: 0 } };
-  const up = [{ kind: 'boot', at: 0 } as SupervisorEvent, started(100, 0)];
+  const limited = withSettings({ alarmInterval: 60 });
+  const up = [boot(0), started(100, 0)];
   const exitLog = (effects: Effect[]) => effects.find((e) => e.kind === 'log' && e.message.startsWith('service svc ') && e.message.includes(', pid 100,'));
   const alarms = (effects: Effect[]) => effects.filter((e) => e.kind === 'alarm');
 
@@ -348,7 +348,7 @@ describe('supervisor machine: which exits after a signal are expected', () => {
   });
 
   it('takes stop_timeout as the grace: 8 s after k is expected with stop_timeout 10, 11 s is not', () => {
-    const config = { ...limited, stopTimeoutSeconds: 10 };
+    const config = withSettings({ stopTimeout: 10 }, limited);
     expect(run([...up, control('kill', 1000), exited(100, 9000, null, 1)], config).state.lastExit?.expected).toBe(true);
     expect(run([...up, control('int', 1000), exited(100, 12_000, null, 1)], config).state.lastExit?.expected).toBe(false);
   });
