@@ -1,0 +1,321 @@
+// Every phase x event cell of the machine's table, each named by what it does:
+// the phase it leads to and the effects it asks for, in order. A change to any
+// cell shows here as one line of the table.
+import { describe, expect, it } from 'vitest';
+import {
+  ACTIONS,
+  PHASES,
+  initialState,
+  transition,
+  type Effect,
+  type MachineConfig,
+  type Phase,
+  type SupervisorEvent,
+  type SupervisorState,
+  type TableEvent,
+  type TableEventKind,
+} from '../../../src/core/supervisor-machine.js';
+import { withSettings } from '../../helpers/machine-config.js';
+
+const config = withSettings({ stopTimeout: 3 });
+const hooked: MachineConfig = { ...config, restartHook: true, hookResetSeconds: 10 };
+
+function after(events: SupervisorEvent[], machineConfig = config): SupervisorState {
+  return events.reduce((state, event) => transition(state, event).state, initialState('svc', 'svc-bin', machineConfig, 0));
+}
+
+const none = { kind: 'none' } as const;
+const up: SupervisorEvent[] = [{ kind: 'boot', at: 0, previous: none }, { kind: 'started', pid: 100, at: 0 }];
+const exitedSoon: SupervisorEvent = { kind: 'exited', pid: 100, code: 1, signal: null, at: 50 };
+
+/** A state in each phase, reached by events as the daemon would see them. */
+const IN_PHASE: Record<Phase, SupervisorState> = {
+  down: after([]),
+  reclaiming: after([{ kind: 'boot', at: 0, previous: { kind: 'orphan', pid: 50, argv: ['svc-bin'], startTicks: 7 } }]),
+  starting: after([{ kind: 'boot', at: 0, previous: none }]),
+  up: after(up),
+  stopping: after([...up, { kind: 'control', runs: [{ command: 'down', letter: 'd', count: 1 }], at: 10 }]),
+  waiting: after([...up, exitedSoon]),
+  hook: after([...up, exitedSoon], hooked),
+  finished: after([{ kind: 'control', runs: [{ command: 'exit', letter: 'x', count: 1 }], at: 10 }]),
+};
+
+const AT = 2000;
+const EVENTS: Record<TableEventKind, TableEvent> = {
+  boot: { kind: 'boot', at: AT, previous: none },
+  up: { kind: 'up', at: AT },
+  down: { kind: 'down', at: AT },
+  once: { kind: 'once', at: AT },
+  exit: { kind: 'exit', at: AT },
+  pause: { kind: 'pause', at: AT },
+  cont: { kind: 'cont', at: AT },
+  hup: { kind: 'hup', at: AT },
+  alarm: { kind: 'alarm', at: AT },
+  int: { kind: 'int', at: AT },
+  term: { kind: 'term', at: AT },
+  kill: { kind: 'kill', at: AT },
+  silence: { kind: 'silence', at: AT },
+  unsilence: { kind: 'unsilence', at: AT },
+  reload: { kind: 'reload', at: AT },
+  started: { kind: 'started', pid: 101, at: AT },
+  'start-failed': { kind: 'start-failed', reason: 'ENOENT', cause: 'exec', at: AT },
+  exited: { kind: 'exited', pid: 100, code: 1, signal: null, at: AT },
+  'start-due': { kind: 'start-due', at: AT },
+  'stop-timeout': { kind: 'stop-timeout', at: AT },
+  'orphan-gone': { kind: 'orphan-gone', at: AT },
+  terminate: { kind: 'terminate', signal: 'SIGTERM', at: AT },
+  'hook-done': { kind: 'hook-done', at: AT },
+  config: { kind: 'config', config },
+};
+
+function describeEffect(effect: Effect): string {
+  switch (effect.kind) {
+    case 'signal':
+      return `${effect.signal.slice(3)}>${effect.pid}`;
+    case 'log':
+      return `${effect.level}`;
+    case 'exit':
+      return `exit ${effect.code}`;
+    case 'alarm':
+      return `alarm ${effect.alarm}`;
+    case 'report-start':
+      return effect.report.ok ? 'report ok' : `report ${effect.report.exitCode}`;
+    default:
+      return effect.kind;
+  }
+}
+
+/** `phase: effect, effect` after the cell, or `=` for a cell that changes nothing at all. */
+function describeCell(phase: Phase, kind: TableEventKind): string {
+  const state = IN_PHASE[phase];
+  const cell = ACTIONS[phase][kind] as (state: SupervisorState, event: TableEvent) => { state: SupervisorState; effects: readonly Effect[] };
+  const step = cell(state, EVENTS[kind]);
+  if (step.state === state && step.effects.length === 0) return '=';
+  return `${step.state.phase}: ${step.effects.map(describeEffect).join(', ')}`.trimEnd();
+}
+
+const EXPECTED: Record<Phase, Record<TableEventKind, string>> = {
+  down: {
+    boot: 'starting: start',
+    up: 'starting: start',
+    down: 'down:',
+    once: 'starting: start',
+    exit: 'finished: notice, write-status, exit 0',
+    pause: '=',
+    cont: '=',
+    hup: '=',
+    alarm: '=',
+    int: '=',
+    term: '=',
+    kill: '=',
+    silence: 'down:',
+    unsilence: 'down:',
+    reload: 'down: reload-config',
+    started: '=',
+    'start-failed': '=',
+    exited: '=',
+    'start-due': '=',
+    'stop-timeout': '=',
+    'orphan-gone': '=',
+    terminate: 'finished: notice, notice, write-status, exit 0',
+    'hook-done': '=',
+    config: 'down: write-status',
+  },
+  reclaiming: {
+    boot: '=',
+    up: 'reclaiming:',
+    down: 'reclaiming:',
+    once: 'reclaiming:',
+    exit: 'reclaiming:',
+    pause: '=',
+    cont: '=',
+    hup: '=',
+    alarm: '=',
+    int: '=',
+    term: '=',
+    kill: '=',
+    silence: 'reclaiming:',
+    unsilence: 'reclaiming:',
+    reload: 'reclaiming: reload-config',
+    started: '=',
+    'start-failed': '=',
+    exited: '=',
+    'start-due': '=',
+    'stop-timeout': 'reclaiming: warning, KILL>50, arm-stop-timeout',
+    'orphan-gone': 'starting: cancel-stop-timeout, notice, start',
+    terminate: 'reclaiming: notice, write-status',
+    'hook-done': '=',
+    config: 'reclaiming: write-status',
+  },
+  starting: {
+    boot: '=',
+    up: 'starting:',
+    down: 'starting:',
+    once: 'starting:',
+    exit: 'starting:',
+    pause: '=',
+    cont: '=',
+    hup: '=',
+    alarm: '=',
+    int: '=',
+    term: '=',
+    kill: '=',
+    silence: 'starting:',
+    unsilence: 'starting:',
+    reload: 'starting: reload-config',
+    started: 'up: notice, write-status',
+    'start-failed': 'waiting: warning, write-status, arm-start',
+    exited: '=',
+    'start-due': '=',
+    'stop-timeout': '=',
+    'orphan-gone': '=',
+    terminate: 'starting: notice, write-status',
+    'hook-done': '=',
+    config: 'starting: write-status',
+  },
+  up: {
+    boot: '=',
+    up: 'up:',
+    down: 'stopping: TERM>100, CONT>100, arm-stop-timeout',
+    once: 'up:',
+    exit: 'up:',
+    pause: 'up: STOP>100',
+    cont: 'up: CONT>100',
+    hup: 'up: HUP>100',
+    alarm: 'up: ALRM>100',
+    int: 'up: INT>100',
+    term: 'up: TERM>100',
+    kill: 'up: KILL>100',
+    silence: 'up:',
+    unsilence: 'up:',
+    reload: 'up: reload-config',
+    started: '=',
+    'start-failed': '=',
+    exited: 'starting: start, notice',
+    'start-due': '=',
+    'stop-timeout': '=',
+    'orphan-gone': '=',
+    terminate: 'stopping: notice, TERM>100, CONT>100, arm-stop-timeout, write-status',
+    'hook-done': '=',
+    config: 'up: write-status',
+  },
+  stopping: {
+    boot: '=',
+    up: 'stopping:',
+    down: 'stopping: TERM>100, CONT>100',
+    once: 'stopping:',
+    exit: 'stopping:',
+    pause: 'stopping: STOP>100',
+    cont: 'stopping: CONT>100',
+    hup: 'stopping: HUP>100',
+    alarm: 'stopping: ALRM>100',
+    int: 'stopping: INT>100',
+    term: 'stopping: TERM>100',
+    kill: 'stopping: KILL>100',
+    silence: 'stopping:',
+    unsilence: 'stopping:',
+    reload: 'stopping: reload-config',
+    started: '=',
+    'start-failed': '=',
+    exited: 'down: cancel-stop-timeout, notice, write-status',
+    'start-due': '=',
+    'stop-timeout': 'stopping: warning, KILL>100',
+    'orphan-gone': '=',
+    terminate: 'stopping: notice, TERM>100, CONT>100, write-status',
+    'hook-done': '=',
+    config: 'stopping: write-status',
+  },
+  waiting: {
+    boot: '=',
+    up: 'waiting:',
+    down: 'down: cancel-start',
+    once: 'waiting:',
+    exit: 'finished: cancel-start, notice, write-status, exit 0',
+    pause: '=',
+    cont: '=',
+    hup: '=',
+    alarm: '=',
+    int: '=',
+    term: '=',
+    kill: '=',
+    silence: 'waiting:',
+    unsilence: 'waiting:',
+    reload: 'waiting: reload-config',
+    started: '=',
+    'start-failed': '=',
+    exited: '=',
+    'start-due': 'starting: start',
+    'stop-timeout': '=',
+    'orphan-gone': '=',
+    terminate: 'finished: notice, cancel-start, notice, write-status, exit 0',
+    'hook-done': '=',
+    config: 'waiting: write-status',
+  },
+  hook: {
+    boot: '=',
+    up: 'hook:',
+    down: 'hook:',
+    once: 'hook:',
+    exit: 'hook:',
+    pause: '=',
+    cont: '=',
+    hup: '=',
+    alarm: '=',
+    int: '=',
+    term: '=',
+    kill: '=',
+    silence: 'hook:',
+    unsilence: 'hook:',
+    reload: 'hook: reload-config',
+    started: '=',
+    'start-failed': '=',
+    exited: '=',
+    'start-due': '=',
+    'stop-timeout': '=',
+    'orphan-gone': '=',
+    terminate: 'hook: notice, write-status',
+    'hook-done': 'starting: start',
+    config: 'hook: write-status',
+  },
+  finished: {
+    boot: '=',
+    up: '=',
+    down: '=',
+    once: '=',
+    exit: '=',
+    pause: '=',
+    cont: '=',
+    hup: '=',
+    alarm: '=',
+    int: '=',
+    term: '=',
+    kill: '=',
+    silence: '=',
+    unsilence: '=',
+    reload: '=',
+    started: '=',
+    'start-failed': '=',
+    exited: '=',
+    'start-due': '=',
+    'stop-timeout': '=',
+    'orphan-gone': '=',
+    terminate: '=',
+    'hook-done': '=',
+    config: '=',
+  },
+};
+
+describe('the machine table', () => {
+  it('has a cell for every phase and event', () => {
+    for (const phase of PHASES) expect(Object.keys(ACTIONS[phase]).sort()).toEqual(Object.keys(EVENTS).sort());
+    expect(Object.keys(IN_PHASE)).toEqual([...PHASES]);
+    for (const phase of PHASES) expect(IN_PHASE[phase].phase).toBe(phase);
+  });
+
+  for (const phase of PHASES) {
+    it(`does what each event asks in ${phase}`, () => {
+      const actual = Object.fromEntries(Object.keys(EVENTS).map((kind) => [kind, describeCell(phase, kind as TableEventKind)]));
+      expect(actual).toEqual(EXPECTED[phase]);
+    });
+  }
+});
