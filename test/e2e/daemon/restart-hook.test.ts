@@ -12,6 +12,7 @@ import {
   isAlive,
   readLog,
   readStatus,
+  readStatusJson,
   startSupervised,
   waitForDaemonExit,
   waitForServicePid,
@@ -53,8 +54,10 @@ describe('restart hook', () => {
     });
     process.kill(servicePid, 'SIGKILL');
     const second = await waitForServicePid(dir, servicePid);
-    // The second exit comes more than 1 s after the first: the count is 1 again.
-    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    // The second exit must come more than 1 s after the first, as the daemon
+    // timed it: wait for the wall clock to pass that moment, then kill.
+    const firstExitAt = Date.parse(readStatusJson(dir).lastExit?.at ?? '');
+    await waitFor(() => Date.now() > firstExitAt + 1_100 || undefined, { what: '1.1 s after the first exit' });
     process.kill(second, 'SIGKILL');
     const third = await waitForServicePid(dir, second);
     process.kill(third, 'SIGKILL');

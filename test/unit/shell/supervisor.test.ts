@@ -141,6 +141,19 @@ describe('supervisor shell: timers on an injected clock', () => {
     expect(h.record.signals.at(-1)).toBe('SIGKILL 101');
   });
 
+  it('cancels the paced start on d during the wait: nothing starts, ever', () => {
+    const h = harness();
+    h.boot();
+    h.clock.advance(100);
+    h.exit(100);
+    h.clock.advance(100);
+    h.control('d');
+    h.clock.advance(3_600_000);
+    expect(h.pid).toBe(0);
+    expect(h.record.log.filter((line) => line.includes('started, pid'))).toHaveLength(1);
+    expect(h.clock.pending).toBe(0);
+  });
+
   it('leaves a service that stays down alone: no start and no timer, ever', () => {
     const h = harness();
     h.boot();
