@@ -8,6 +8,7 @@
 import { closeSync, constants, fstatSync, openSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { prepareStatusDir } from './status-dir.js';
+import { isSameFile } from './same-file.js';
 
 /** Where the directory the daemon holds stands now, relative to the path it was started with. */
 export type HeldDirPlace =
@@ -47,7 +48,7 @@ export class HeldStatusDir {
     const held = fstatSync(this.fd, { bigint: true });
     // stat, not lstat: a status directory reached through a symlink is still ours.
     const named = statSync(this.shown, { bigint: true, throwIfNoEntry: false });
-    if (named && named.dev === held.dev && named.ino === held.ino) return 'at-path';
+    if (named && isSameFile(named, held)) return 'at-path';
     if (held.nlink > 0n) return 'moved';
     return named === undefined ? 'removed' : 'removed-path-taken';
   }

@@ -1,8 +1,9 @@
 // Looks at the entries of a status directory that the daemon holds open, and
 // watches them, for src/core/status-dir-repair.ts. No decisions here.
-import { fstatSync, lstatSync, watch, type FSWatcher } from 'node:fs';
+import { lstatSync, watch, type FSWatcher } from 'node:fs';
 import type { HeldDirState, HeldEntryState, StatusDirObservation } from '../core/status-dir-repair.js';
 import type { HeldDirPlace, HeldStatusDir } from './held-status-dir.js';
+import { comparePathWithOpenFile } from './same-file.js';
 
 export interface HeldDescriptors {
   lockFd: number;
@@ -33,10 +34,8 @@ export function observeStatusDir(dir: HeldStatusDir, held: HeldDescriptors, stat
 
 /** Whether `path` still names the file open on `fd`. */
 function observeHeldEntry(path: string, fd: number): HeldEntryState {
-  const named = lstatSync(path, { bigint: true, throwIfNoEntry: false });
-  if (named === undefined) return 'missing';
-  const open = fstatSync(fd, { bigint: true });
-  return named.dev === open.dev && named.ino === open.ino ? 'ours' : 'replaced';
+  const found = comparePathWithOpenFile(path, fd, { followSymlinks: false });
+  return found === 'same' ? 'ours' : found === 'other' ? 'replaced' : 'missing';
 }
 
 /**
