@@ -3,8 +3,11 @@
 // First: no inspector, whatever signal or environment we were given.
 import '../io/refuse-inspector.js';
 import { writeSync } from 'node:fs';
-import { parseSupervisectlArgs, type SupervisectlOptions } from '../cli/supervisectl-options.js';
-import { CtlError, describeCause, EXIT_ONE_FAILED, EXIT_USAGE } from '../ctl/ctl-error.js';
+import { parseSupervisectlArgs } from '../cli/supervisectl-options.js';
+import { EXIT_ONE_FAILED, EXIT_USAGE } from '../core/exit-codes.js';
+import { describeCause } from '../core/supervise-error.js';
+import type { CtlCommand } from '../ctl/ctl-command.js';
+import { CtlError } from '../ctl/ctl-error.js';
 import { runSupervisectl } from '../ctl/run-supervisectl.js';
 import { findNonUtf8Argument } from '../io/argument-encoding.js';
 
@@ -22,19 +25,24 @@ function writeAll(fd: number, data: string | Uint8Array): void {
   }
 }
 
+/** The one place that names the program in front of a message. */
+function complain(message: string): void {
+  writeAll(2, `supervisectl: ${message}\n`);
+}
+
 async function main(): Promise<number> {
   const nonUtf8 = findNonUtf8Argument();
   if (nonUtf8 !== null) {
-    writeAll(2, `supervisectl: unable to use argument "${nonUtf8}": not valid UTF-8\n`);
+    complain(`unable to use argument "${nonUtf8}": not valid UTF-8`);
     return EXIT_USAGE;
   }
   const controller = new AbortController();
-  let options: SupervisectlOptions;
+  let options: CtlCommand;
   try {
     options = parseSupervisectlArgs(process.argv.slice(2));
   } catch (error) {
     if (error instanceof CtlError) {
-      writeAll(2, `${error.message}\n`);
+      complain(error.message);
       return error.exitCode;
     }
     throw error;
@@ -61,15 +69,16 @@ async function main(): Promise<number> {
     return await runSupervisectl(options, {
       writeOut,
       writeErr: (text) => writeAll(2, text),
+      complain,
       now: Date.now,
       signal: controller.signal,
     });
   } catch (error) {
     if (error instanceof CtlError) {
-      writeAll(2, `supervisectl: ${error.message}\n`);
+      complain(error.message);
       return error.exitCode;
     }
-    writeAll(2, `supervisectl: ${describeCause(error)}\n`);
+    complain(describeCause(error));
     return EXIT_ONE_FAILED;
   }
 }
@@ -78,7 +87,7 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     try {
-      writeAll(2, `supervisectl: ${describeCause(error)}\n`);
+      complain(describeCause(error));
     } finally {
       process.exit(EXIT_ONE_FAILED);
     }

@@ -2,29 +2,14 @@
 // No fs, no spawn: whether a DIR is a status directory is checked by the run.
 import yargs, { type Argv } from 'yargs';
 import { CONTROL_ACTIONS, isControlAction, type ControlAction } from '../ctl/control-actions.js';
+import { EXIT_NOT_RUNNING, EXIT_USAGE, MAX_FAILED_EXIT } from '../core/exit-codes.js';
+import type { CtlCommand } from '../ctl/ctl-command.js';
 import { CtlError } from '../ctl/ctl-error.js';
 
 /** Seconds `--wait` waits when given without a value. */
 export const DEFAULT_WAIT_SECONDS = 7;
 /** Lines `logs` prints when -n is not given, as tail does. */
 export const DEFAULT_LOG_LINES = 10;
-
-type Dirs = readonly string[];
-
-export type SupervisectlOptions =
-  | { readonly verb: 'help'; readonly text: string }
-  | { readonly verb: 'status'; readonly json: boolean; readonly dirs: Dirs }
-  | { readonly verb: 'control'; readonly action: ControlAction; readonly waitSeconds: number | null; readonly dirs: Dirs }
-  | { readonly verb: 'alarm'; readonly alarmsOn: boolean; readonly dirs: Dirs }
-  | { readonly verb: 'reload'; readonly dirs: Dirs }
-  | { readonly verb: 'check'; readonly dirs: Dirs }
-  | {
-      readonly verb: 'logs';
-      readonly dir: string;
-      readonly stream: 'stdout' | 'stderr';
-      readonly lines: number;
-      readonly follow: boolean;
-    };
 
 const CONTROL_HELP: Readonly<Record<ControlAction, { describe: string; example: string }>> = {
   start: { describe: 'want up and start the service (u); --wait: until it has a pid', example: 'start --wait status/redis' },
@@ -59,12 +44,12 @@ const SYNOPSIS = `Control and inspect services run by supervise.
 const EPILOGUE = `--wait[=SECONDS] waits ${DEFAULT_WAIT_SECONDS} s when given bare; write --wait=N, not --wait N.
 
 Exit status: 0 when every directory reached its state; otherwise the number
-of directories that failed (at most 99); 100 for usage errors; 111 when the
+of directories that failed (at most ${MAX_FAILED_EXIT}); ${EXIT_USAGE} for usage errors; ${EXIT_NOT_RUNNING} when the
 only directory has no supervise running.`;
 
 /** One line, whatever yargs wrote: scripts read the first line of stderr. */
 function usageError(message: string): CtlError {
-  return new CtlError('usage', `supervisectl: ${message.replace(/\s*\n\s*/g, ' ')}`);
+  return new CtlError('usage', `${message.replace(/\s*\n\s*/g, ' ')}`);
 }
 
 /**
@@ -159,7 +144,7 @@ function linesOf(value: unknown): number {
 
 const VERBS: readonly string[] = ['status', ...CONTROL_ACTIONS, 'alarm', 'reload', 'check', 'logs'];
 
-export function parseSupervisectlArgs(argv: readonly string[]): SupervisectlOptions {
+export function parseSupervisectlArgs(argv: readonly string[]): CtlCommand {
   // yargs' strict mode would say "Unknown arguments: bogus, status/x".
   const first = argv[0];
   if (first !== undefined && !first.startsWith('-') && !VERBS.includes(first)) {

@@ -5,7 +5,8 @@ import { statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { STATUS_JSON_FILE } from '../codec/status-json.js';
 import { NOTICE_LOG_FILE, WARNING_LOG_FILE } from '../log/log-files.js';
-import { CtlError, describeCause, hasErrorCode } from './ctl-error.js';
+import { describeCause } from '../core/supervise-error.js';
+import { CtlError, hasErrorCode } from './ctl-error.js';
 
 /**
  * What supervise creates before it writes `status`: a first start that failed

@@ -3,6 +3,8 @@
 export interface CtlContext {
   readonly writeOut: (data: string | Uint8Array) => void;
   readonly writeErr: (text: string) => void;
+  /** One line of supervisectl's own (`unable to ...`) to stderr; src/bin puts `supervisectl: ` in front. */
+  readonly complain: (message: string) => void;
   /** Unix milliseconds. */
   readonly now: () => number;
   /** Aborted on SIGINT/SIGTERM; ends `logs -f`. */

@@ -1,31 +1,26 @@
-// The one error type of supervisectl: it carries the exit code of SPEC section
-// 10 and the original cause; only src/bin maps it to process.exit.
-
-import { EXIT_LOCK, EXIT_USAGE, SuperviseError } from '../core/supervise-error.js';
-
-export { describeCause } from '../core/supervise-error.js';
-export { EXIT_USAGE };
-/** A single directory has no supervise running, and nothing else. */
-export const EXIT_NOT_RUNNING = EXIT_LOCK;
-/**
- * A single directory failed otherwise: stuck, or the system refused us
- * (EACCES on another user's status directory), so that a script never takes
- * a permission problem for "not running" and starts a second supervise.
- */
-export const EXIT_ONE_FAILED = 1;
-/** Failed directories are counted into the exit status up to this many. */
-export const MAX_FAILED_EXIT = 99;
+// The one error type of supervisectl: a stable code (which also decides how a
+// directory counts in the exit status, SPEC section 10) and the original
+// cause. Messages carry no program name: src/bin adds `supervisectl: `.
+import { EXIT_NOT_RUNNING, EXIT_ONE_FAILED, EXIT_USAGE } from '../core/exit-codes.js';
 
 export type CtlErrorCode = 'usage' | 'not-running' | 'timeout' | 'system';
 
-/** supervise's error type, with the kind of failure supervisectl counts and reports. */
-export class CtlError extends SuperviseError {
+const EXIT_CODE_OF: Readonly<Record<CtlErrorCode, number>> = {
+  usage: EXIT_USAGE,
+  'not-running': EXIT_NOT_RUNNING,
+  timeout: EXIT_ONE_FAILED,
+  system: EXIT_ONE_FAILED,
+};
+
+export class CtlError extends Error {
   readonly code: CtlErrorCode;
+  readonly exitCode: number;
 
   constructor(code: CtlErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, code === 'usage' ? EXIT_USAGE : code === 'not-running' ? EXIT_NOT_RUNNING : EXIT_ONE_FAILED, options);
+    super(message, options);
     this.name = 'CtlError';
     this.code = code;
+    this.exitCode = EXIT_CODE_OF[code];
   }
 }
 

@@ -3,7 +3,8 @@
 // tool may truncate it or remove and re-create it.
 import { closeSync, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { setTimeout as sleepFor } from 'node:timers/promises';
-import { CtlError, describeCause, hasErrorCode } from './ctl-error.js';
+import { describeCause } from '../core/supervise-error.js';
+import { CtlError, hasErrorCode } from './ctl-error.js';
 
 export interface FollowLogOptions {
   readonly path: string;

@@ -2,7 +2,8 @@
 import { closeSync, constants, openSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { CtlError, describeCause, hasErrorCode } from './ctl-error.js';
+import { describeCause } from '../core/supervise-error.js';
+import { CtlError, hasErrorCode } from './ctl-error.js';
 
 /**
  * The `ok` FIFO test of svok (SPEC section 3): supervise keeps `ok` open for

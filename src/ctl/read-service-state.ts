@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeStatus, type Status } from '../codec/status-codec.js';
 import { STATUS_JSON_FILE, type StatusJson } from '../codec/status-json.js';
-import { CtlError, describeCause, hasErrorCode } from './ctl-error.js';
+import { describeCause } from '../core/supervise-error.js';
+import { CtlError, hasErrorCode } from './ctl-error.js';
 import { isLockFree, isSuperviseRunning } from './probe-supervise.js';
 
 interface ServiceStateFields {

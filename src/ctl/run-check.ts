@@ -1,6 +1,6 @@
 // `supervisectl check DIR...`: the svok test, silent when a supervise runs.
 import type { CtlContext } from './ctl-context.js';
-import { failureOf, NOT_RUNNING, SUCCEEDED, type DirOutcome } from './dir-outcome.js';
+import { reportFailure, NOT_RUNNING, SUCCEEDED, type DirOutcome } from './dir-outcome.js';
 import { labelOf } from './format-status-line.js';
 import { isSuperviseRunning } from './probe-supervise.js';
 
@@ -11,9 +11,7 @@ export function runCheck(dirs: readonly string[], context: CtlContext): DirOutco
       context.writeErr(`${labelOf(dir)}: supervise not running\n`);
       return NOT_RUNNING;
     } catch (error) {
-      const failure = failureOf(error);
-      context.writeErr(`${failure.message}\n`);
-      return failure.outcome;
+      return reportFailure(error, context);
     }
   });
 }

@@ -1,7 +1,7 @@
 // The verbs that write into `control`: start, stop, restart, ... alarm on|off,
 // reload; with --wait, waiting until each directory reaches its state.
 import type { CtlContext } from './ctl-context.js';
-import { failureOf, SUCCEEDED, type DirOutcome } from './dir-outcome.js';
+import { reportFailure, SUCCEEDED, type DirOutcome } from './dir-outcome.js';
 import { readStatusFileOrNull } from './read-service-state.js';
 import { sendControl } from './send-control.js';
 import type { WaitTarget } from './control-actions.js';
@@ -30,8 +30,6 @@ export async function runControl(dirs: readonly string[], request: ControlReques
   const settled = await Promise.allSettled(dirs.map((dir) => controlOne(dir, request)));
   return settled.map((result) => {
     if (result.status === 'fulfilled') return SUCCEEDED;
-    const failure = failureOf(result.reason);
-    context.writeErr(`${failure.message}\n`);
-    return failure.outcome;
+    return reportFailure(result.reason, context);
   });
 }

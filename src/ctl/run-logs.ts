@@ -3,7 +3,7 @@
 import { closeSync, fstatSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CtlContext } from './ctl-context.js';
-import { failureOf, SUCCEEDED, type DirOutcome } from './dir-outcome.js';
+import { reportFailure, SUCCEEDED, type DirOutcome } from './dir-outcome.js';
 import { followLog, openLogOrNull } from './follow-log.js';
 import { readLastLines } from './read-last-lines.js';
 
@@ -39,8 +39,6 @@ export async function runLogs(dir: string, request: LogsRequest, context: CtlCon
     await printLog(dir, request, context);
     return [SUCCEEDED];
   } catch (error) {
-    const failure = failureOf(error);
-    context.writeErr(`${failure.message}\n`);
-    return [failure.outcome];
+    return [reportFailure(error, context)];
   }
 }

@@ -1,7 +1,7 @@
 // `supervisectl status [--json] DIR...`
 import { resolve } from 'node:path';
 import type { CtlContext } from './ctl-context.js';
-import { failureOf, NOT_RUNNING, SUCCEEDED, type DirOutcome } from './dir-outcome.js';
+import { reportFailure, NOT_RUNNING, SUCCEEDED, type DirOutcome } from './dir-outcome.js';
 import { formatStatusLine } from './format-status-line.js';
 import { readServiceState, type ServiceState } from './read-service-state.js';
 
@@ -34,9 +34,7 @@ export function runStatus(dirs: readonly string[], json: boolean, context: CtlCo
       else context.writeOut(`${formatStatusLine(dir, state, context.now())}\n`);
       outcomes.push(state.running ? SUCCEEDED : NOT_RUNNING);
     } catch (error) {
-      const failure = failureOf(error);
-      context.writeErr(`${failure.message}\n`);
-      outcomes.push(failure.outcome);
+      outcomes.push(reportFailure(error, context));
     }
   }
   if (json) context.writeOut(`${JSON.stringify(objects, null, 2)}\n`);

@@ -1,9 +1,10 @@
 // Runs one parsed supervisectl command line and returns its exit status
 // (SPEC section 10). Usage errors are thrown as CtlError for src/bin to map.
-import type { SupervisectlOptions } from '../cli/supervisectl-options.js';
 import { LETTER_BY_COMMAND } from '../codec/control-codec.js';
+import { EXIT_SUCCESS } from '../core/exit-codes.js';
 import { assertStatusDir } from './check-status-dir.js';
 import { encodeControlAction, waitTargetOf } from './control-actions.js';
+import type { CtlCommand } from './ctl-command.js';
 import type { CtlContext } from './ctl-context.js';
 import { exitCodeOf, type DirOutcome } from './dir-outcome.js';
 import { runCheck } from './run-check.js';
@@ -11,7 +12,7 @@ import { runControl } from './run-control.js';
 import { runLogs } from './run-logs.js';
 import { runStatus } from './run-status.js';
 
-async function runVerb(options: Exclude<SupervisectlOptions, { verb: 'help' }>, context: CtlContext): Promise<DirOutcome[]> {
+async function runVerb(options: Exclude<CtlCommand, { verb: 'help' }>, context: CtlContext): Promise<DirOutcome[]> {
   switch (options.verb) {
     case 'status':
       return runStatus(options.dirs, options.json, context);
@@ -36,10 +37,10 @@ async function runVerb(options: Exclude<SupervisectlOptions, { verb: 'help' }>, 
   }
 }
 
-export async function runSupervisectl(options: SupervisectlOptions, context: CtlContext): Promise<number> {
+export async function runSupervisectl(options: CtlCommand, context: CtlContext): Promise<number> {
   if (options.verb === 'help') {
     context.writeOut(`${options.text}\n`);
-    return 0;
+    return EXIT_SUCCESS;
   }
   // Every DIR is checked before anything is written, so a typo in the third
   // of three directories does not leave the first two half-done.

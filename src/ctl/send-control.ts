@@ -1,7 +1,8 @@
 // Writes command letters into `control` (SPEC section 4).
 import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { CtlError, describeCause, hasErrorCode } from './ctl-error.js';
+import { describeCause } from '../core/supervise-error.js';
+import { CtlError, hasErrorCode } from './ctl-error.js';
 import { labelOf } from './format-status-line.js';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CtlError } from '../../../src/ctl/ctl-error.js';
-import { exitCodeOf, failureOf, NOT_RUNNING, SUCCEEDED, type DirOutcome } from '../../../src/ctl/dir-outcome.js';
+import { exitCodeOf, reportFailure, NOT_RUNNING, SUCCEEDED, type DirOutcome } from '../../../src/ctl/dir-outcome.js';
 
 const SYSTEM: DirOutcome = { ok: false, code: 'system' };
 const TIMEOUT: DirOutcome = { ok: false, code: 'timeout' };
@@ -20,13 +20,28 @@ describe('exitCodeOf (SPEC section 10)', () => {
   });
 });
 
-describe('failureOf', () => {
+/** Which channel each line went to: raw stderr, or supervisectl's own (prefixed by src/bin). */
+function report(error: unknown): { outcome: DirOutcome; lines: string[] } {
+  const lines: string[] = [];
+  const outcome = reportFailure(error, { writeErr: (text) => lines.push(`raw ${text}`), complain: (message) => lines.push(`own ${message}`) });
+  return { outcome, lines };
+}
+
+describe('reportFailure', () => {
   it('names the directory first for not running, and supervisectl for a system error', () => {
-    expect(failureOf(new CtlError('not-running', 'status/x: supervise not running')).message).toBe('status/x: supervise not running');
-    expect(failureOf(new CtlError('system', 'unable to open status/x/ok: EACCES: permission denied'))).toEqual({
-      outcome: SYSTEM,
-      message: 'supervisectl: unable to open status/x/ok: EACCES: permission denied',
+    expect(report(new CtlError('not-running', 'status/x: supervise not running'))).toEqual({
+      outcome: NOT_RUNNING,
+      lines: ['raw status/x: supervise not running\n'],
     });
+    expect(report(new CtlError('system', 'unable to open status/x/ok: EACCES: permission denied'))).toEqual({
+      outcome: SYSTEM,
+      lines: ['own unable to open status/x/ok: EACCES: permission denied'],
+    });
+  });
+
+  it('reports an error of no known kind as a system error, by its reason', () => {
+    const error = Object.assign(new Error("EIO: i/o error, read '/x'"), { code: 'EIO' });
+    expect(report(error)).toEqual({ outcome: SYSTEM, lines: ['own EIO: i/o error'] });
   });
 
   it('gives a system error exit 1, not the 111 of "not running"', () => {
