@@ -35,7 +35,7 @@ if ! (ulimit -Sn "$min_descriptors") 2>/dev/null; then
   # exec: `echo >&2` would need one more descriptor to save stdout in.
   exec >&2
   echo "$name: unable to start: too few file descriptors (ulimit -n $low, $min_descriptors needed)"
-  exit 111
+  exit 111 # EXIT_LOCK in src/core/exit-codes.ts
 fi
 
 # Node from PATH, or, under a PATH without it (cron's /usr/bin:/bin while Node
@@ -48,6 +48,6 @@ node=
 [ -r "$node_path_file" ] && read -r node < "$node_path_file"
 if [ -z "$node" ] || [ ! -x "$node" ]; then
   echo "$name: unable to find node: not on PATH (${PATH-unset}) nor at ${node:-the path in $node_path_file}" >&2
-  exit 127
+  exit 127 # EXIT_NO_NODE in src/core/exit-codes.ts
 fi
 exec "$node" "$entry" "$@"

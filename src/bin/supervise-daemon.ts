@@ -2,6 +2,7 @@
 // with the locked `lock` as fd 3 and the hand-off socket as fd 4.
 // First: no inspector, whatever signal or environment we were given.
 import '../io/refuse-inspector.js';
+import { EXIT_LOCK } from '../core/exit-codes.js';
 import { runDaemon, type DaemonPayload } from '../daemon/run-daemon.js';
 import { HANDOFF_FD, LOCK_FD, openHandoff } from '../io/daemon-handoff.js';
 import { setSuperviseTitle } from '../io/process-title.js';
@@ -13,6 +14,6 @@ try {
   const payload = (await handoff.receive()) as DaemonPayload;
   runDaemon(payload, { lockFd: LOCK_FD, report: handoff.report, inherited: [HANDOFF_FD] });
 } catch (error) {
-  handoff.report({ ok: false, exitCode: 111, message: `supervise: unable to start the daemon: ${(error as Error).message}` });
-  process.exitCode = 111;
+  handoff.report({ ok: false, exitCode: EXIT_LOCK, message: `supervise: unable to start the daemon: ${(error as Error).message}` });
+  process.exitCode = EXIT_LOCK;
 }

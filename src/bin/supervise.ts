@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { guessDaemonRun } from '../cli/pre-scan.js';
 import type { SuperviseOptions } from '../cli/supervise-options.js';
-import { EXIT_LOCK, EXIT_STATUS_DIR, EXIT_USAGE, SuperviseError, describeCause } from '../core/supervise-error.js';
+import { EXIT_SUCCESS, EXIT_UNEXPECTED } from '../core/exit-codes.js';
+import { SuperviseError, describeCause } from '../core/supervise-error.js';
 import { NOTICE_LOG_FILE, readLogMaxBytes, WARNING_LOG_FILE } from '../log/log-files.js';
 import type { DaemonPayload } from '../daemon/run-daemon.js';
 import { findNonUtf8Argument, findNonUtf8WorkingDirectory } from '../io/argument-encoding.js';
@@ -27,13 +28,13 @@ function checkFilesWritable(dir: string): void {
     try {
       closeSync(openSync(path, 'a', 0o600));
     } catch (error) {
-      throw new SuperviseError(`supervise: unable to open ${path}: ${describeCause(error)}`, EXIT_LOCK, { cause: error });
+      throw new SuperviseError('file-unusable', `unable to open ${path}: ${describeCause(error)}`, { cause: error });
     }
   }
   try {
     checkServiceOutputs([join(dir, '__stdout'), join(dir, '__stderr')]);
   } catch (error) {
-    throw new SuperviseError(`supervise: ${(error as Error).message}`, EXIT_LOCK, { cause: error });
+    throw new SuperviseError('file-unusable', (error as Error).message, { cause: error });
   }
 }
 
@@ -96,9 +97,9 @@ function startDaemonEarly(argv: readonly string[]): EarlyDaemon | null {
 
 async function main(argv: readonly string[]): Promise<number> {
   const nonUtf8 = findNonUtf8Argument();
-  if (nonUtf8 !== null) throw new SuperviseError(`supervise: unable to use argument "${nonUtf8}": not valid UTF-8`, EXIT_USAGE);
+  if (nonUtf8 !== null) throw new SuperviseError('bad-arguments', `unable to use argument "${nonUtf8}": not valid UTF-8`);
   const nonUtf8Cwd = findNonUtf8WorkingDirectory();
-  if (nonUtf8Cwd !== null) throw new SuperviseError(`supervise: unable to use the working directory "${nonUtf8Cwd}": not valid UTF-8`, EXIT_USAGE);
+  if (nonUtf8Cwd !== null) throw new SuperviseError('bad-arguments', `unable to use the working directory "${nonUtf8Cwd}": not valid UTF-8`);
   const early = startDaemonEarly(argv);
   let payload: DaemonPayload;
   let options: SuperviseOptions;
@@ -108,7 +109,7 @@ async function main(argv: readonly string[]): Promise<number> {
     if (parsed.kind === 'print') {
       early?.abandon();
       process.stdout.write(`${parsed.text}\n`);
-      return 0;
+      return EXIT_SUCCESS;
     }
     options = parsed.options;
     payload = { options, executable: resolveExecutable(options.command[0], process.env.PATH, process.cwd()) };
@@ -125,7 +126,7 @@ async function main(argv: readonly string[]): Promise<number> {
     await early.fifos;
   } catch (error) {
     early.abandon();
-    throw new SuperviseError(`supervise: unable to create the FIFOs in ${options.statusDir}: ${describeCause(error)}`, EXIT_STATUS_DIR);
+    throw new SuperviseError('status-dir-unusable', `unable to create the FIFOs in ${options.statusDir}: ${describeCause(error)}`, { cause: error });
   }
   return reportResult(await early.launch.send(payload));
 }
@@ -136,13 +137,13 @@ async function mainInOrder(argv: readonly string[]): Promise<number> {
   const parsed = parseSuperviseArgs(argv);
   if (parsed.kind === 'print') {
     process.stdout.write(`${parsed.text}\n`);
-    return 0;
+    return EXIT_SUCCESS;
   }
   const { options } = parsed;
   try {
     readLogMaxBytes();
   } catch (error) {
-    throw new SuperviseError(`supervise: ${(error as Error).message}`, EXIT_USAGE);
+    throw new SuperviseError('bad-arguments', (error as Error).message, { cause: error });
   }
   const executable = resolveExecutable(options.command[0], process.env.PATH, process.cwd());
   if (options.restartHook !== null) checkRestartHook(options.restartHook);
@@ -165,7 +166,7 @@ function reportResult(result: HandoffResult): number {
     process.stderr.write(`${result.message}\n`);
     return result.exitCode;
   }
-  return 0;
+  return EXIT_SUCCESS;
 }
 
 try {
@@ -173,9 +174,9 @@ try {
   if (code >= 0) process.exit(code);
 } catch (error) {
   if (error instanceof SuperviseError) {
-    process.stderr.write(`${error.message}\n`);
+    process.stderr.write(`supervise: ${error.message}\n`);
     process.exit(error.exitCode);
   }
   process.stderr.write(`supervise: unexpected error: ${(error as Error).stack ?? String(error)}\n`);
-  process.exit(1);
+  process.exit(EXIT_UNEXPECTED);
 }

@@ -2,7 +2,7 @@
 // No fs, no spawn: checking paths is the job of the entry point.
 import yargs from 'yargs';
 import { DEFAULT_CONFIG_PATH } from '../config/config-defaults.js';
-import { EXIT_USAGE, SuperviseError } from '../core/supervise-error.js';
+import { SuperviseError } from '../core/supervise-error.js';
 import { splitAtVerbatimCommand } from './pre-scan.js';
 import { CommandSyntaxError, splitCommand } from './split-command.js';
 
@@ -28,7 +28,7 @@ const USAGE = `Usage:
   supervise -v | -h`;
 
 function usageError(message: string): SuperviseError {
-  return new SuperviseError(`supervise: ${message}`, EXIT_USAGE);
+  return new SuperviseError('bad-arguments', message);
 }
 
 export function parseSuperviseArgs(argv: readonly string[]): ParsedCommandLine {

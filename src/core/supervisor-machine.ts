@@ -7,7 +7,7 @@ import { decideOnExit, nextHookCount, type AlarmLimits, type AlarmWindow } from 
 import { judgeExit } from './expected-exit.js';
 import { ORPHAN_KILL_WAIT_MS, orphanKillDelayMs } from './orphan-service.js';
 import { nextStartAt } from './restart-pacing.js';
-import { EXIT_COMMAND, EXIT_GAVE_UP, EXIT_LOCK } from './supervise-error.js';
+import { EXIT_COMMAND, EXIT_GAVE_UP, EXIT_LOCK } from './exit-codes.js';
 import {
   CORE_DUMP_SIGNALS,
   describeExit,

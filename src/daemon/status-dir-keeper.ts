@@ -93,8 +93,8 @@ export class StatusDirKeeper {
       try {
         this.carryOut(repair);
       } catch (error) {
-        // acquireLock's own message already reads `supervise: unable to lock PATH: held by supervise pid N`.
-        if (error instanceof SuperviseError) failures.push(error.message.replace(/^supervise: /, ''));
+        // acquireLock's own message already reads `unable to lock PATH: held by supervise pid N`.
+        if (error instanceof SuperviseError) failures.push(error.message);
         else failures.push(`unable to ${REPAIR_VERBS[repair]} ${this.dir.shownFile(REPAIR_TARGETS[repair])}: ${describeCause(error)}`);
       }
     }

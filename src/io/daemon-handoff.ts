@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { Socket } from 'node:net';
 import { daemonEnvironment } from './daemon-environment.js';
+import { EXIT_LOCK } from '../core/exit-codes.js';
 
 export const LOCK_FD = 3;
 export const HANDOFF_FD = 4;
@@ -79,7 +80,7 @@ export function spawnDaemon(daemonScript: string, displayArgs: readonly string[]
       const line = await readLine(socket);
       finish();
       if (line === null) {
-        return { ok: false, exitCode: 111, message: 'supervise: the daemon exited before starting the service; see supervise.log.wf' };
+        return { ok: false, exitCode: EXIT_LOCK, message: 'supervise: the daemon exited before starting the service; see supervise.log.wf' };
       }
       return JSON.parse(line) as HandoffResult;
     },

@@ -3,7 +3,8 @@
 import { closeSync, fchmodSync, fstatSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { constants as fsConstants } from 'node:fs';
 import fsExt from 'fs-ext';
-import { EXIT_LOCK, SuperviseError, describeCause } from '../core/supervise-error.js';
+import { SuperviseError, describeCause } from '../core/supervise-error.js';
+import { isSameFile } from './same-file.js';
 
 /**
  * Opens and locks `path`; the returned descriptor must stay open to keep the
@@ -25,7 +26,7 @@ function openAndLock(path: string, shown: string): number {
   try {
     fd = openSync(path, fsConstants.O_RDWR | fsConstants.O_CREAT, 0o600);
   } catch (error) {
-    throw new SuperviseError(`supervise: unable to open ${shown}: ${describeCause(error)}`, EXIT_LOCK, { cause: error });
+    throw new SuperviseError('file-unusable', `unable to open ${shown}: ${describeCause(error)}`, { cause: error });
   }
   restrictMode(fd);
   try {
@@ -36,9 +37,9 @@ function openAndLock(path: string, shown: string): number {
     if (code === 'EAGAIN' || code === 'EWOULDBLOCK') {
       const holders = findLockHolders(path);
       const who = holders.length > 0 ? `pid ${holders.join(', ')}` : 'another process';
-      throw new SuperviseError(`supervise: unable to lock ${shown}: held by supervise ${who}`, EXIT_LOCK, { cause: error });
+      throw new SuperviseError('lock-held', `unable to lock ${shown}: held by supervise ${who}`, { cause: error });
     }
-    throw new SuperviseError(`supervise: unable to lock ${shown}: ${describeCause(error)}`, EXIT_LOCK, { cause: error });
+    throw new SuperviseError('file-unusable', `unable to lock ${shown}: ${describeCause(error)}`, { cause: error });
   }
   return fd;
 }
@@ -68,7 +69,7 @@ function replaceForeignLock(path: string, foreignFd: number, shown: string): num
 }
 
 function lockFailure(verb: string, shown: string, error: unknown): SuperviseError {
-  return new SuperviseError(`supervise: unable to ${verb} ${shown}: ${describeCause(error)}`, EXIT_LOCK, { cause: error });
+  return new SuperviseError('file-unusable', `unable to ${verb} ${shown}: ${describeCause(error)}`, { cause: error });
 }
 
 /** SPEC section 3: lock is 0600, even when an older file was looser; not ours to change, it stays. */
@@ -105,7 +106,7 @@ export function findLockHolders(path: string): number[] {
     for (const fd of fds) {
       try {
         const stat = statSync(`/proc/${entry}/fd/${fd}`);
-        if (stat.ino !== target.ino || stat.dev !== target.dev) continue;
+        if (!isSameFile(stat, target)) continue;
         if (/^lock:/m.test(readFileSync(`/proc/${entry}/fdinfo/${fd}`, 'utf8'))) {
           holders.push(Number(entry));
           break;

@@ -3,7 +3,7 @@
 import { accessSync, closeSync, constants, openSync, readSync, statSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { delimiter, resolve } from 'node:path';
-import { EXIT_COMMAND, SuperviseError } from '../core/supervise-error.js';
+import { SuperviseError } from '../core/supervise-error.js';
 import { BINFMT_MISC_DIR, binfmtMiscRuns } from './binfmt-misc.js';
 
 /** The executable's path, or why it cannot be run. */
@@ -33,7 +33,7 @@ export function locateExecutable(word: string, searchPath: string | undefined, c
 /** The executable's path; a SuperviseError (exit 112) naming `what` when it cannot be run. */
 export function resolveExecutable(word: string, searchPath: string | undefined, cwd: string, what = word): string {
   const located = locateExecutable(word, searchPath, cwd);
-  if ('problem' in located) throw new SuperviseError(`supervise: unable to run ${what}: ${located.problem}`, EXIT_COMMAND);
+  if ('problem' in located) throw new SuperviseError('command-unrunnable', `unable to run ${what}: ${located.problem}`);
   return located.path;
 }
 

@@ -1,13 +1,13 @@
 // The status directory: created with its parents, mode 0700 (SPEC section 3).
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { EXIT_STATUS_DIR, SuperviseError, describeCause } from '../core/supervise-error.js';
+import { SuperviseError, describeCause } from '../core/supervise-error.js';
 
 export function prepareStatusDir(path: string): void {
   try {
     makeDirectories(resolve(path));
   } catch (error) {
-    throw new SuperviseError(`supervise: unable to create ${path}: ${describeCause(error)}`, EXIT_STATUS_DIR, { cause: error });
+    throw new SuperviseError('status-dir-unusable', `unable to create ${path}: ${describeCause(error)}`, { cause: error });
   }
   // mkdir -p succeeds on an existing path only when it is a directory, but a
   // symlink to a file or a race can still leave something else there.
@@ -15,9 +15,9 @@ export function prepareStatusDir(path: string): void {
   try {
     isDirectory = statSync(path).isDirectory();
   } catch (error) {
-    throw new SuperviseError(`supervise: unable to use ${path}: ${describeCause(error)}`, EXIT_STATUS_DIR, { cause: error });
+    throw new SuperviseError('status-dir-unusable', `unable to use ${path}: ${describeCause(error)}`, { cause: error });
   }
-  if (!isDirectory) throw new SuperviseError(`supervise: unable to use ${path}: not a directory`, EXIT_STATUS_DIR);
+  if (!isDirectory) throw new SuperviseError('status-dir-unusable', `unable to use ${path}: not a directory`);
 }
 
 /**

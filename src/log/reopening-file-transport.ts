@@ -12,8 +12,11 @@
 // few (a start, an exit, a control command), and the daemon may exit right
 // after logging why. The checks happen lazily at write time, so an idle
 // daemon is never woken by a timer or a file watcher.
-import { closeSync, fstatSync, ftruncateSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, openSync, renameSync, writeSync } from 'node:fs';
 import TransportStream from 'winston-transport';
+import { EXIT_LOCK } from '../core/exit-codes.js';
+import { describeCause } from '../core/supervise-error.js';
+import { comparePathWithOpenFile } from '../io/same-file.js';
 
 /** Where winston formats put the finished line: triple-beam's MESSAGE, a registered symbol. */
 const MESSAGE = Symbol.for('message');
@@ -25,7 +28,7 @@ const LOG_FILE_MODE = 0o600;
 export class LogFileError extends Error {
   readonly code = 'LOG_FILE';
   /** SPEC section 1: log files that cannot be opened before daemonizing exit 111. */
-  readonly exitCode = 111;
+  readonly exitCode = EXIT_LOCK;
 
   constructor(message: string, options: { cause: unknown }) {
     super(message, options);
@@ -197,22 +200,12 @@ function statOpenFile(fd: number, path: string): { size: number } {
   }
 }
 
-/** Whether `path` is still the file open on `fd`; inode numbers can pass 2^53, hence bigint. */
+/** Whether `path` is still the file open on `fd`. */
 function namesOpenFile(path: string, fd: number): boolean {
   try {
-    const named = statSync(path, { bigint: true, throwIfNoEntry: false });
-    if (named === undefined) return false;
-    const open = fstatSync(fd, { bigint: true });
-    return named.dev === open.dev && named.ino === open.ino;
+    return comparePathWithOpenFile(path, fd, { followSymlinks: true }) === 'same';
   } catch {
     // Whatever went wrong, re-opening either recovers or reports it precisely.
     return false;
   }
-}
-
-/** `ENOSPC: no space left on device` from Node's `ENOSPC: no space left on device, write`. */
-function describeCause(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const systemError = /^(E[A-Z0-9]+: [^,]+)/.exec(error.message);
-  return systemError?.[1] ?? error.message;
 }
