@@ -1,9 +1,10 @@
 // `logs -f`: keeps printing what is appended to __stdout or __stderr, like
 // `tail -F`: the service reopens the same file across restarts, but another
 // tool may truncate it or remove and re-create it.
-import { closeSync, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync, type BigIntStats } from 'node:fs';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { describeCause } from '../core/supervise-error.js';
+import { isSameFile } from '../io/same-file.js';
 import { CtlError, hasErrorCode } from './ctl-error.js';
 
 export interface FollowLogOptions {
@@ -23,9 +24,9 @@ export interface FollowLogOptions {
 const DEFAULT_INTERVAL_MS = 250;
 const READ_SIZE = 64 * 1024;
 
-function statOrNull(path: string): Stats | null {
+function statOrNull(path: string): BigIntStats | null {
   try {
-    return statSync(path);
+    return statSync(path, { bigint: true });
   } catch (error) {
     if (hasErrorCode(error, 'ENOENT')) return null;
     throw new CtlError('system', `unable to stat ${path}: ${describeCause(error)}`, { cause: error });
@@ -66,8 +67,7 @@ export async function followLog(options: FollowLogOptions): Promise<void> {
         position = drain(fd, position, write);
       }
       const current = statOrNull(path);
-      const opened = fd === null ? null : fstatSync(fd);
-      const replaced = current !== null && (opened === null || current.ino !== opened.ino || current.dev !== opened.dev);
+      const replaced = current !== null && (fd === null || !isSameFile(current, fstatSync(fd, { bigint: true })));
       if (replaced) {
         // Removed and re-created: the old file may have had a last word.
         if (fd !== null) {
