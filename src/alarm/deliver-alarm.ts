@@ -3,9 +3,10 @@
 // WARNING, never a crash, a delayed restart or a blocked control FIFO.
 // Warnings go through maskCredentials: a failed send names the transport, and
 // the transport may hold a password. Notices name only the recipients used.
+import { escapeControlCharacters } from '../codec/visible-text.js';
 import { isMailAddress } from '../config/mail-address.js';
 import { maskCredentials } from '../config/mask-credentials.js';
-import { renderAlarm, toSingleLine, type AlarmReport, type RenderedAlarm } from './render-alarm.js';
+import { renderAlarm, type AlarmReport, type RenderedAlarm } from './render-alarm.js';
 import { SendGsmError, sendGsm } from './send-gsm.js';
 import { defaultMailFrom, sendMail, type MailReceipt } from './send-mail.js';
 
@@ -47,7 +48,7 @@ async function deliver(report: AlarmReport, target: AlarmTarget, log: AlarmLog, 
   try {
     rendered = renderAlarm(report);
   } catch (error) {
-    logSafely(log, 'warning', `unable to render alarm for service ${toSingleLine(String(report?.module))}: ${reasonOf(error)}`);
+    logSafely(log, 'warning', `unable to render alarm for service ${escapeControlCharacters(String(report?.module))}: ${reasonOf(error)}`);
     return;
   }
   const sends: Promise<void>[] = [];
@@ -70,7 +71,7 @@ async function deliverMail(
     logSafely(log, 'warning', `no alarm mail sent: alarm_mail has no mail address (${describeEntries(notAddresses)} ${notAddresses.length === 1 ? 'is' : 'are'} not one)`);
     return;
   }
-  const recipients = toSingleLine(addresses.join(' '));
+  const recipients = escapeControlCharacters(addresses.join(' '));
   let receipt: MailReceipt;
   try {
     receipt = await sendMail(
@@ -91,22 +92,22 @@ async function deliverMail(
   const took = new Set(receipt.accepted.map((address) => address.toLowerCase()));
   const refused = new Set(receipt.rejected.map((address) => address.toLowerCase()));
   const sent = addresses.filter((address) => took.has(address.toLowerCase()));
-  if (sent.length > 0) logSafely(log, 'notice', `alarm mail sent to ${toSingleLine(sent.join(' '))}: ${rendered.subject}`);
+  if (sent.length > 0) logSafely(log, 'notice', `alarm mail sent to ${escapeControlCharacters(sent.join(' '))}: ${rendered.subject}`);
   else logSafely(log, 'warning', `no alarm mail sent: the transport took none of ${recipients}`);
   for (const entry of notAddresses) logSafely(log, 'warning', `alarm mail not sent to ${describeEntries([entry])}: not a mail address`);
   for (const address of addresses) {
     if (took.has(address.toLowerCase())) continue;
     const why = refused.has(address.toLowerCase()) ? 'refused by the mail server' : 'not taken by the transport';
-    logSafely(log, 'warning', `alarm mail not sent to ${toSingleLine(address)}: ${why}`);
+    logSafely(log, 'warning', `alarm mail not sent to ${escapeControlCharacters(address)}: ${why}`);
   }
 }
 
 function describeEntries(entries: string[]): string {
-  return entries.map((entry) => JSON.stringify(toSingleLine(entry))).join(', ');
+  return entries.map((entry) => JSON.stringify(escapeControlCharacters(entry))).join(', ');
 }
 
 async function deliverGsm(rendered: RenderedAlarm, target: AlarmTarget, log: AlarmLog, timeoutMs: number): Promise<void> {
-  const command = toSingleLine(target.gsmCommand);
+  const command = escapeControlCharacters(target.gsmCommand);
   let failed: { number: string; reason: string }[] = [];
   try {
     await sendGsm(target.gsmCommand, target.alarmGsm, rendered.shortText, timeoutMs);
@@ -117,14 +118,14 @@ async function deliverGsm(rendered: RenderedAlarm, target: AlarmTarget, log: Ala
         : target.alarmGsm.map((number) => ({ number, reason: reasonOf(error) }));
   }
   const sent = target.alarmGsm.filter((number) => !failed.some((f) => f.number === number));
-  if (sent.length > 0) logSafely(log, 'notice', `alarm gsm sent to ${toSingleLine(sent.join(' '))}: ${rendered.shortText}`);
+  if (sent.length > 0) logSafely(log, 'notice', `alarm gsm sent to ${escapeControlCharacters(sent.join(' '))}: ${rendered.shortText}`);
   for (const { number, reason } of failed) {
-    logSafely(log, 'warning', `unable to send alarm gsm to ${toSingleLine(number)}: ${toSingleLine(reason)}`);
+    logSafely(log, 'warning', `unable to send alarm gsm to ${escapeControlCharacters(number)}: ${escapeControlCharacters(reason)}`);
   }
 }
 
 function reasonOf(error: unknown): string {
-  return maskCredentials(toSingleLine(error instanceof Error ? error.message : String(error)));
+  return maskCredentials(escapeControlCharacters(error instanceof Error ? error.message : String(error)));
 }
 
 // A logger that throws (a full disk, a closed stream) must not turn into a rejection.

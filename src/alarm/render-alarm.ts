@@ -1,5 +1,7 @@
 // Turns an alarm into the mail subject, the mail body and the one-line gsm text (SPEC section 5).
 // Pure: host and time come in with the report, so tests pin every byte.
+import { formatLocalTime } from '../codec/local-time.js';
+import { escapeControlCharacters } from '../codec/visible-text.js';
 import { describeExit } from '../core/types.js';
 
 /** Everything an alarm says, gathered by the supervisor at the moment of the exit. */
@@ -45,31 +47,8 @@ const MAX_STDERR_LINE_LENGTH = 1000;
 
 export function renderAlarm(alarm: AlarmReport): RenderedAlarm {
   const time = formatLocalTime(alarm.at);
-  const shortText = `[Alarm: ${toSingleLine(stripBaiduDomain(alarm.host))}] Service ${toSingleLine(alarm.module)} ${describeOutcome(alarm)}`;
+  const shortText = `[Alarm: ${escapeControlCharacters(stripBaiduDomain(alarm.host))}] Service ${escapeControlCharacters(alarm.module)} ${describeOutcome(alarm)}`;
   return { subject: `${time} ${shortText}`, body: renderBody(alarm, time), shortText };
-}
-
-/**
- * Makes text safe for a header or a one-line field: every control character (CR and LF
- * included) and every Unicode line separator becomes a visible escape, so a module name, a
- * command word or an stderr line cannot add a header or forge a line of the message.
- */
-export function toSingleLine(text: string): string {
-  return text.replace(UNSAFE_CHARACTERS, escapeCharacter);
-}
-
-// C0 controls, DEL, C1 controls (NEL among them) and the Unicode line and paragraph separators.
-const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
-// Tabs in stderr (Java stack traces) are harmless there and unreadable when escaped.
-const UNSAFE_IN_STDERR = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g;
-
-const NAMED_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-
-function escapeCharacter(character: string): string {
-  const named = NAMED_ESCAPES[character];
-  if (named !== undefined) return named;
-  const code = character.charCodeAt(0);
-  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
 function stripBaiduDomain(host: string): string {
@@ -98,7 +77,7 @@ function renderBody(alarm: AlarmReport, time: string): string {
     ['next', alarm.next],
   ];
   const width = Math.max(...fields.map(([label]) => label.length)) + 2;
-  const lines = fields.map(([label, value]) => `${`${label}:`.padEnd(width)}${toSingleLine(value)}`);
+  const lines = fields.map(([label, value]) => `${`${label}:`.padEnd(width)}${escapeControlCharacters(value)}`);
 
   const tail = alarm.stderrTail.slice(-STDERR_TAIL_LINES).map(formatStderrLine);
   lines.push('');
@@ -113,7 +92,8 @@ function renderBody(alarm: AlarmReport, time: string): string {
 
 function formatStderrLine(line: string): string {
   const short = line.length > MAX_STDERR_LINE_LENGTH ? `${line.slice(0, MAX_STDERR_LINE_LENGTH)}...` : line;
-  return short.replace(UNSAFE_IN_STDERR, escapeCharacter);
+  // Tabs in stderr (Java stack traces) are harmless there and unreadable when escaped.
+  return escapeControlCharacters(short, { keepTabs: true });
 }
 
 /** Quotes words the way a shell user would type them, so word boundaries stay visible. */
@@ -145,14 +125,4 @@ export function formatDuration(ms: number): string {
     if (parts.length === 2) break;
   }
   return parts.join(' ');
-}
-
-/** `YYYY-MM-DD HH:MM:SS` in the process's local time zone, as in the logs. */
-export function formatLocalTime(at: number): string {
-  const date = new Date(at);
-  const two = (value: number): string => String(value).padStart(2, '0');
-  return (
-    `${String(date.getFullYear()).padStart(4, '0')}-${two(date.getMonth() + 1)}-${two(date.getDate())} ` +
-    `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`
-  );
 }

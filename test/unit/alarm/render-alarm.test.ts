@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatDuration, renderAlarm, toSingleLine, type AlarmReport } from '../../../src/alarm/render-alarm.js';
+import { formatDuration, renderAlarm, type AlarmReport } from '../../../src/alarm/render-alarm.js';
 
 // A fixed zone east of UTC, so a subject formatted in UTC by mistake shows up as a wrong hour.
 const savedTz = process.env.TZ;
@@ -164,18 +164,6 @@ describe('renderAlarm against injection', () => {
 
   it('escapes control characters in command words', () => {
     expect(rendered.body).toContain(`'arg\\nexit:        exited with code 0' '\\x1b[31mred'`);
-  });
-});
-
-describe('toSingleLine', () => {
-  it.each([
-    ['plain', 'plain'],
-    ['a\r\nb', 'a\\r\\nb'],
-    ['\t\u0007\u007f', '\\t\\x07\\x7f'],
-    ['line\u2029sep', 'line\\u2029sep'],
-    ['ünïcødé stays', 'ünïcødé stays'],
-  ])('%j -> %j', (input, output) => {
-    expect(toSingleLine(input)).toBe(output);
   });
 });
 
