@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { CtlContext } from './ctl-context.js';
 import { reportFailure, SUCCEEDED, type DirOutcome } from './dir-outcome.js';
 import { followLog, openLogOrNull } from './follow-log.js';
-import { readLastLines } from './read-last-lines.js';
+import { readLastLines } from '../io/read-file-tail.js';
 
 export interface LogsRequest {
   readonly stream: 'stdout' | 'stderr';

@@ -1,7 +1,7 @@
 import { closeSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findLastLinesStart, readLastLines } from '../../../src/ctl/read-last-lines.js';
+import { findLastLinesStart, readLastLines } from '../../../src/io/read-file-tail.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 
 const bytes = (text: string) => Buffer.from(text);
@@ -21,12 +21,12 @@ describe('findLastLinesStart', () => {
 });
 
 describe('readLastLines', () => {
-  function tailOf(content: string | Buffer, count: number): string {
+  function tailOf(content: string | Buffer, count: number, maxBytes?: number): string {
     const path = join(makeTempDir(), 'log');
     writeFileSync(path, content);
     const fd = openSync(path, 'r');
     try {
-      return readLastLines(fd, Buffer.byteLength(content), count).toString();
+      return readLastLines(fd, Buffer.byteLength(content), count, maxBytes).toString();
     } finally {
       closeSync(fd);
     }
@@ -43,5 +43,19 @@ describe('readLastLines', () => {
 
   it('keeps a last line that has no newline yet', () => {
     expect(tailOf('one\ntwo\nthr', 2)).toBe('two\nthr');
+  });
+
+  it.each<[string, number, string]>([
+    ['the budget ends inside a line: that fragment goes', 12, 'BBBB\nCCCC\n'],
+    ['the budget ends just after a newline: the line is whole', 10, 'BBBB\nCCCC\n'],
+    ['the budget ends inside the next line', 9, 'CCCC\n'],
+    ['the budget is larger than the file', 1000, 'AAAAAAAAAA\nBBBB\nCCCC\n'],
+  ])('with a byte budget, %s', (_name, maxBytes, expected) => {
+    expect(tailOf('AAAAAAAAAA\nBBBB\nCCCC\n', 20, maxBytes)).toBe(expected);
+  });
+
+  it('keeps the end of a line longer than the budget rather than nothing', () => {
+    expect(tailOf(`${'x'.repeat(1000)}END`, 20, 10)).toBe('xxxxxxxEND');
+    expect(tailOf(`${'x'.repeat(1000)}END\n`, 20, 10)).toBe('xxxxxxEND\n');
   });
 });
