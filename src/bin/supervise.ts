@@ -32,7 +32,7 @@ function checkFilesWritable(dir: string): void {
     }
   }
   try {
-    checkServiceOutputs([join(dir, '__stdout'), join(dir, '__stderr')]);
+    checkServiceOutputs(dir);
   } catch (error) {
     throw new SuperviseError('file-unusable', (error as Error).message, { cause: error });
   }

@@ -5,6 +5,7 @@
 // with ENXIO when nobody reads, then make the descriptor blocking again: the
 // service expects ordinary blocking writes on its fd 1 and 2.
 import { closeSync, constants, openSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import fsExt from 'fs-ext';
 import { describeCause } from '../core/supervise-error.js';
 
@@ -52,8 +53,8 @@ export function openServiceOutputs(paths: { stdout: string; stderr: string }, sh
  * caller's terminal. A FIFO is left to the daemon's start: opening and closing
  * it here would hand its reader (cronolog) an end-of-file.
  */
-export function checkServiceOutputs(paths: readonly string[]): void {
-  for (const path of paths) {
+export function checkServiceOutputs(statusDir: string): void {
+  for (const path of [join(statusDir, '__stdout'), join(statusDir, '__stderr')]) {
     if (statSync(path, { throwIfNoEntry: false })?.isFIFO()) continue;
     closeSync(openServiceOutput(path));
   }
