@@ -20,7 +20,7 @@ describe('prepareStatusDir', () => {
     const root = makeTempDir();
     writeFileSync(join(root, 'blocker'), '');
     const path = join(root, 'blocker', 'status', 'x');
-    expect(() => prepareStatusDir(path)).toThrow(expect.objectContaining({ exitCode: 110, message: `supervise: unable to create ${path}: ENOTDIR: not a directory` }));
-    expect(() => prepareStatusDir(join(root, 'blocker'))).toThrow(expect.objectContaining({ exitCode: 110, message: `supervise: unable to use ${join(root, 'blocker')}: not a directory` }));
+    expect(() => prepareStatusDir(path)).toThrow(expect.objectContaining({ code: 'status-dir-unusable', exitCode: 110, message: `unable to create ${path}: ENOTDIR: not a directory` }));
+    expect(() => prepareStatusDir(join(root, 'blocker'))).toThrow(expect.objectContaining({ code: 'status-dir-unusable', exitCode: 110, message: `unable to use ${join(root, 'blocker')}: not a directory` }));
   });
 });
