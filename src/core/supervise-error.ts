@@ -20,15 +20,23 @@ const EXIT_CODE_OF = {
 
 export type SuperviseErrorCode = keyof typeof EXIT_CODE_OF;
 
-export class SuperviseError extends Error {
-  readonly code: SuperviseErrorCode;
+/** The shape of supervise's and supervisectl's errors: a stable code and the exit status it means. */
+export abstract class CodedError<Code extends string> extends Error {
+  readonly code: Code;
   readonly exitCode: number;
 
-  constructor(code: SuperviseErrorCode, message: string, options?: { cause?: unknown }) {
+  protected constructor(code: Code, exitCode: number, message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = 'SuperviseError';
     this.code = code;
-    this.exitCode = EXIT_CODE_OF[code];
+    this.exitCode = exitCode;
+  }
+}
+
+export class SuperviseError extends CodedError<SuperviseErrorCode> {
+  override readonly name = 'SuperviseError';
+
+  constructor(code: SuperviseErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, EXIT_CODE_OF[code], message, options);
   }
 }
 

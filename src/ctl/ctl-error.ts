@@ -2,6 +2,7 @@
 // directory counts in the exit status, SPEC section 10) and the original
 // cause. Messages carry no program name: src/bin adds `supervisectl: `.
 import { EXIT_NOT_RUNNING, EXIT_ONE_FAILED, EXIT_USAGE } from '../core/exit-codes.js';
+import { CodedError } from '../core/supervise-error.js';
 
 export type CtlErrorCode = 'usage' | 'not-running' | 'timeout' | 'system';
 
@@ -12,15 +13,11 @@ const EXIT_CODE_OF: Readonly<Record<CtlErrorCode, number>> = {
   system: EXIT_ONE_FAILED,
 };
 
-export class CtlError extends Error {
-  readonly code: CtlErrorCode;
-  readonly exitCode: number;
+export class CtlError extends CodedError<CtlErrorCode> {
+  override readonly name = 'CtlError';
 
   constructor(code: CtlErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'CtlError';
-    this.code = code;
-    this.exitCode = EXIT_CODE_OF[code];
+    super(code, EXIT_CODE_OF[code], message, options);
   }
 }
 

@@ -15,6 +15,14 @@ describe('SuperviseError', () => {
     expect(error.exitCode).toBe(exitCode);
   });
 
+  it('is named for stack traces, and keeps its cause', () => {
+    const cause = new Error('EACCES');
+    const error = new SuperviseError('file-unusable', 'unable to open x: EACCES', { cause });
+    expect(error.name).toBe('SuperviseError');
+    expect(error.cause).toBe(cause);
+    expect(error).toBeInstanceOf(Error);
+  });
+
   it('carries no program name: src/bin adds it once', () => {
     expect(new SuperviseError('lock-held', 'unable to lock x: held').message).toBe('unable to lock x: held');
   });
