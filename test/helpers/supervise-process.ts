@@ -12,7 +12,10 @@ import { waitFor } from './wait-for.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const SUPERVISE_BIN = join(REPO_ROOT, 'bin/supervise');
+export const SUPERVISECTL_BIN = join(REPO_ROOT, 'bin/supervisectl');
 export const FIXTURES = join(REPO_ROOT, 'test/fixtures');
+/** The service most tests run: sleeps until killed. */
+export const FOREVER = join(FIXTURES, 'forever.sh');
 
 export interface CommandResult {
   code: number | null;

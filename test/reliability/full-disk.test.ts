@@ -9,7 +9,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { waitForLog } from '../helpers/wait-for-log.js';
 import { waitFor } from '../helpers/wait-for.js';
 import {
-  FIXTURES,
+  FOREVER,
   isAlive,
   readLog,
   readStatus,
@@ -20,7 +20,6 @@ import {
   writeControl,
 } from '../helpers/supervise-process.js';
 
-const forever = join(FIXTURES, 'forever.sh');
 
 /** Children of `parent` that are running, from /proc. */
 function runningChildrenOf(parent: number): number[] {
@@ -87,7 +86,7 @@ describe('full disk', () => {
     if (mountPoint === null) context.skip('mount -t tmpfs is not permitted here; the RLIMIT_FSIZE test covers EFBIG');
     const root = mountPoint as string;
     const dir = join(root, 'status', 'svc');
-    const { daemonPid, servicePid } = await startSupervised([forever], { dir });
+    const { daemonPid, servicePid } = await startSupervised([FOREVER], { dir });
     // Registered after startSupervised's cleanup, but self-sufficient: the
     // daemon's group must be gone before the mount can be released.
     onTestFinished(async () => {
@@ -131,7 +130,7 @@ describe('full disk', () => {
   });
 
   it('keeps supervising under RLIMIT_FSIZE (EFBIG) and resumes logging when the limit is lifted', async () => {
-    const { dir, daemonPid, servicePid } = await startSupervised([forever]);
+    const { dir, daemonPid, servicePid } = await startSupervised([FOREVER]);
     // Below every log file's size and status.json's, above the 20 bytes of status.
     const limited = await runCommand('prlimit', ['--pid', String(daemonPid), '--fsize=100:unlimited']);
     expect(limited.code, limited.stderr).toBe(0);

@@ -11,8 +11,9 @@ import { makeTempDir } from '../helpers/temp-dir.js';
 import { waitForLog } from '../helpers/wait-for-log.js';
 import { waitFor } from '../helpers/wait-for.js';
 import {
-  FIXTURES,
+  FOREVER,
   REPO_ROOT,
+  SUPERVISECTL_BIN,
   SUPERVISE_BIN,
   daemonPidOf,
   isAlive,
@@ -24,8 +25,6 @@ import {
   waitForServicePid,
 } from '../helpers/supervise-process.js';
 
-const SUPERVISECTL_BIN = join(REPO_ROOT, 'bin/supervisectl');
-const forever = join(FIXTURES, 'forever.sh');
 const VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 /** --inspect on a port of the kernel's choosing, so parallel tests never collide on 9229. */
 const INSPECT = '--inspect=127.0.0.1:0';
@@ -86,7 +85,7 @@ function envRecorder(file: string): string[] {
 
 describe('no inspector (defect 1)', () => {
   it('logs USR1 and USR2 to the daemon as ignored; the daemon and service live on and the daemon listens on no socket', async () => {
-    const { dir, daemonPid, servicePid } = await startSupervised([forever]);
+    const { dir, daemonPid, servicePid } = await startSupervised([FOREVER]);
     process.kill(daemonPid, 'SIGUSR1');
     await waitForLog(dir, 'SIGUSR1 received: ignored');
     process.kill(daemonPid, 'SIGUSR2');
@@ -204,12 +203,12 @@ describe('the process name (defect 14)', () => {
   it('is supervise in --foreground mode too', async () => {
     const dir = join(makeTempDir(), 'status', 'fg');
     killDaemonAfterTest(dir);
-    const { child } = startLongRunning(SUPERVISE_BIN, ['--foreground', '-u', dir, forever]);
+    const { child } = startLongRunning(SUPERVISE_BIN, ['--foreground', '-u', dir, FOREVER]);
     await waitFor(() => (existsSync(join(dir, 'status')) ? readStatus(dir).pid || undefined : undefined), { what: 'the service started in the foreground' });
     const pgrep = await runCommand('pgrep', ['-x', 'supervise']);
     expect(pgrep.stdout.split('\n').map(Number)).toContain(child.pid);
     const args = await runCommand('ps', ['-o', 'args=', '-p', String(child.pid)]);
-    expect(args.stdout.trim()).toBe(`supervise --foreground -u ${dir} ${forever}`);
+    expect(args.stdout.trim()).toBe(`supervise --foreground -u ${dir} ${FOREVER}`);
   });
 });
 
@@ -273,7 +272,7 @@ describe('how bin/ starts Node', () => {
   it.each(['64:64', '20:4096'])('starts with a descriptor limit of %s (Node raises the soft limit to the hard one)', async (limits) => {
     const dir = join(makeTempDir(), 'status', 'a');
     killDaemonAfterTest(dir);
-    const result = await runCommand('prlimit', [`--nofile=${limits}`, SUPERVISE_BIN, '-u', dir, forever]);
+    const result = await runCommand('prlimit', [`--nofile=${limits}`, SUPERVISE_BIN, '-u', dir, FOREVER]);
     expect(result.code, result.stderr).toBe(0);
     await waitForServicePid(dir);
   });

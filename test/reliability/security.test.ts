@@ -10,6 +10,7 @@ import { waitForLog } from '../helpers/wait-for-log.js';
 import { waitFor } from '../helpers/wait-for.js';
 import {
   FIXTURES,
+  FOREVER,
   SUPERVISE_BIN,
   isAlive,
   killDaemonAfterTest,
@@ -19,7 +20,6 @@ import {
   startSupervised,
 } from '../helpers/supervise-process.js';
 
-const forever = join(FIXTURES, 'forever.sh');
 const LOG_LINE = /^\[(NOTICE|WARNING|FATAL)\] \d{4}-\d\d-\d\d \d\d:\d\d:\d\d [^\x00-\x1f\x7f-\x9f\u2028\u2029]*$/u;
 
 function modeOf(path: string): string {
@@ -29,7 +29,7 @@ function modeOf(path: string): string {
 /** Runs supervise with umask 000, the loosest a caller can have. */
 async function startWithOpenUmask(dir: string): Promise<void> {
   killDaemonAfterTest(dir);
-  const result = await runCommand('sh', ['-c', 'umask 000; exec "$@"', 'sh', SUPERVISE_BIN, '-u', dir, forever]);
+  const result = await runCommand('sh', ['-c', 'umask 000; exec "$@"', 'sh', SUPERVISE_BIN, '-u', dir, FOREVER]);
   expect(result.code, result.stderr).toBe(0);
 }
 

@@ -11,7 +11,7 @@ import { makeTempDir } from '../helpers/temp-dir.js';
 import { createUnprivilegedUser } from '../helpers/unprivileged-user.js';
 import { waitForLog } from '../helpers/wait-for-log.js';
 import {
-  FIXTURES,
+  FOREVER,
   SUPERVISE_BIN,
   isAlive,
   killDaemonAfterTest,
@@ -24,7 +24,6 @@ import {
   writeControl,
 } from '../helpers/supervise-process.js';
 
-const forever = join(FIXTURES, 'forever.sh');
 
 /** A temporary directory other users may traverse (mkdtemp makes it 0700). */
 function makeOpenTempDir(): string {
@@ -48,7 +47,7 @@ describe('files of the status directory that supervise holds', () => {
     const made = await user.run('sh', ['-c', 'mkfifo -m 666 control ok && touch lock && chmod 666 lock'], { cwd: dir });
     expect(made.code, made.stderr).toBe(0);
 
-    const started = await startSupervised([forever], { dir });
+    const started = await startSupervised([FOREVER], { dir });
     for (const file of ['control', 'ok', 'lock']) {
       const stat = lstatSync(join(dir, file));
       expect({ file, uid: stat.uid, mode: stat.mode & 0o777 }).toEqual({ file, uid: process.geteuid?.(), mode: 0o600 });
@@ -73,7 +72,7 @@ describe('__stdout and __stderr that cannot be opened', () => {
     const dir = join(makeTempDir(), 'status', 'o');
     mkdirSync(join(dir, '__stdout'), { recursive: true });
     killDaemonAfterTest(dir);
-    const result = await runCommand(SUPERVISE_BIN, ['-p', dir, '-f', `${forever}`]);
+    const result = await runCommand(SUPERVISE_BIN, ['-p', dir, '-f', `${FOREVER}`]);
     expect(result.code).toBe(111);
     expect(result.stderr).toBe(`supervise: unable to open ${join(dir, '__stdout')}: EISDIR: illegal operation on a directory\n`);
     await expectLockFree(dir);
@@ -90,7 +89,7 @@ describe('__stdout and __stderr that cannot be opened', () => {
     const leftover = join(dir, '__stderr');
     rmSync(leftover, { force: true });
     await runCommand('sh', ['-c', `: > '${leftover}' && chmod 644 '${leftover}'`]);
-    const result = await user.run(SUPERVISE_BIN, ['-p', dir, '-f', forever]);
+    const result = await user.run(SUPERVISE_BIN, ['-p', dir, '-f', FOREVER]);
     expect(result.code).toBe(111);
     expect(result.stderr).toBe(`supervise: unable to open ${leftover}: EACCES: permission denied\n`);
     await expectLockFree(dir);
@@ -101,7 +100,7 @@ describe('__stdout and __stderr that cannot be opened', () => {
     mkdirSync(dir, { recursive: true });
     await runCommand('mkfifo', [join(dir, '__stdout')]);
     killDaemonAfterTest(dir);
-    const result = await runCommand(SUPERVISE_BIN, ['-u', dir, forever]);
+    const result = await runCommand(SUPERVISE_BIN, ['-u', dir, FOREVER]);
     expect(result.code).toBe(111);
     expect(result.stderr).toContain(`unable to open ${join(dir, '__stdout')}: it is a FIFO that no process reads (ENXIO)`);
     await expectLockFree(dir);
@@ -138,10 +137,10 @@ describe('the directory supervise holds, wherever it goes', () => {
     const base = makeTempDir();
     const dir = join(base, 'status', 'm');
     const moved = join(base, 'status', 'm.old');
-    const first = await startSupervised([forever], { dir });
+    const first = await startSupervised([FOREVER], { dir });
     renameSync(dir, moved);
     killDaemonAfterTest(moved);
-    const second = await startSupervised([forever], { dir });
+    const second = await startSupervised([FOREVER], { dir });
 
     // The first supervise, asked through its own control, restarts its own service, in its own directory.
     writeControl(moved, 'k');
@@ -166,7 +165,7 @@ describe('the directory supervise holds, wherever it goes', () => {
     mkdirSync(join(base, 'status'));
     const dir = join(base, 'status', 'sym');
     symlinkSync(real, dir);
-    const started = await startSupervised([forever], { dir });
+    const started = await startSupervised([FOREVER], { dir });
     writeControl(dir, 'k');
     const next = await waitForServicePid(dir, started.servicePid);
 

@@ -7,7 +7,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { waitForLog } from '../helpers/wait-for-log.js';
 import { waitFor } from '../helpers/wait-for.js';
 import {
-  FIXTURES,
+  FOREVER,
   SUPERVISE_BIN,
   isAlive,
   readLog,
@@ -18,7 +18,6 @@ import {
   writeControl,
 } from '../helpers/supervise-process.js';
 
-const forever = join(FIXTURES, 'forever.sh');
 
 function isFifo(path: string): boolean {
   return lstatSync(path, { throwIfNoEntry: false })?.isFIFO() ?? false;
@@ -59,7 +58,7 @@ async function expectStillSupervising(dir: string, servicePid: number): Promise<
 
 /** A second supervise on the directory must find the lock held by the daemon. */
 async function expectLockHeldBy(dir: string, daemonPid: number): Promise<void> {
-  const second = await runCommand(SUPERVISE_BIN, ['-u', dir, forever]);
+  const second = await runCommand(SUPERVISE_BIN, ['-u', dir, FOREVER]);
   expect(second.code, second.stderr).toBe(111);
   expect(second.stderr).toContain(`held by supervise pid ${daemonPid}`);
   const fuser = await runCommand('fuser', [join(dir, 'lock')]);
@@ -94,7 +93,7 @@ describe('tampering with a running supervise', () => {
   });
 
   it('re-creates a removed status at once, while idle', async () => {
-    const { dir, servicePid } = await startTampered([forever]);
+    const { dir, servicePid } = await startTampered([FOREVER]);
     await runCommand('rm', [join(dir, 'status')]);
     await waitForWarning(dir, `${dir}: status was removed; re-created it`);
     expect(readStatus(dir).pid).toBe(servicePid);
@@ -102,7 +101,7 @@ describe('tampering with a running supervise', () => {
   });
 
   it('re-creates a removed control FIFO, which then works', async () => {
-    const { dir, servicePid } = await startTampered([forever]);
+    const { dir, servicePid } = await startTampered([FOREVER]);
     await runCommand('rm', [join(dir, 'control')]);
     await waitForWarning(dir, `${dir}: control was removed; re-created it`);
     expect(isFifo(join(dir, 'control'))).toBe(true);
@@ -111,7 +110,7 @@ describe('tampering with a running supervise', () => {
   });
 
   it('replaces a control that became a plain file (echo d > control after it was removed)', async () => {
-    const { dir, servicePid } = await startTampered([forever]);
+    const { dir, servicePid } = await startTampered([FOREVER]);
     await runCommand('rm', [join(dir, 'control')]);
     writeFileSync(join(dir, 'control'), 'd\n');
     await waitFor(() => isFifo(join(dir, 'control')) || undefined, { what: 'control a FIFO again' });
@@ -120,14 +119,14 @@ describe('tampering with a running supervise', () => {
   });
 
   it('re-creates a removed ok, so a writer can open it again', async () => {
-    const { dir } = await startTampered([forever]);
+    const { dir } = await startTampered([FOREVER]);
     await runCommand('rm', [join(dir, 'ok')]);
     await waitForWarning(dir, `${dir}: ok was removed; re-created it`);
     closeSync(openSync(join(dir, 'ok'), constants.O_WRONLY | constants.O_NONBLOCK));
   });
 
   it('takes a fresh lock when lock is removed, so a second supervise still cannot start', async () => {
-    const { dir, daemonPid, servicePid } = await startTampered([forever]);
+    const { dir, daemonPid, servicePid } = await startTampered([FOREVER]);
     await runCommand('rm', [join(dir, 'lock')]);
     await waitForWarning(dir, `${dir}: lock was removed; re-created it`);
     await expectLockHeldBy(dir, daemonPid);
@@ -135,7 +134,7 @@ describe('tampering with a running supervise', () => {
   });
 
   it('re-creates the whole directory after rm -rf and goes on supervising', async () => {
-    const { dir, daemonPid, servicePid } = await startTampered([forever]);
+    const { dir, daemonPid, servicePid } = await startTampered([FOREVER]);
     await runCommand('rm', ['-rf', dir]);
     await waitForWarning(dir, `${dir}: the status directory was removed; re-created it with lock, control, ok and status`);
     expect(statSync(dir).mode & 0o777).toBe(0o700);

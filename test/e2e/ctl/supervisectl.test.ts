@@ -4,12 +4,14 @@ import { appendFileSync, chmodSync, existsSync, readdirSync, readFileSync, rmSyn
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import {
-  countLogLines,
   FIXTURES,
+  FOREVER,
+  REPO_ROOT,
+  SUPERVISECTL_BIN,
+  countLogLines,
   isAlive,
   readStatus,
   readStatusJson,
-  REPO_ROOT,
   runCommand,
   startSupervised,
   waitForDaemonExit,
@@ -20,8 +22,6 @@ import { makeTempDir } from '../../helpers/temp-dir.js';
 import { createUnprivilegedUser } from '../../helpers/unprivileged-user.js';
 import { waitFor } from '../../helpers/wait-for.js';
 
-const SUPERVISECTL_BIN = join(REPO_ROOT, 'bin/supervisectl');
-const FOREVER = join(FIXTURES, 'forever.sh');
 const IGNORE_TERM = join(FIXTURES, 'ignore-term.sh');
 const PRINT = join(FIXTURES, 'print.sh');
 const CRASH = join(FIXTURES, 'crash-signal.sh');

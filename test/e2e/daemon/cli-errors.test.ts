@@ -4,9 +4,8 @@ import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../helpers/temp-dir.js';
-import { FIXTURES, runCommand, runSupervise, startSupervised } from '../../helpers/supervise-process.js';
+import { FOREVER, runCommand, runSupervise, startSupervised } from '../../helpers/supervise-process.js';
 
-const forever = join(FIXTURES, 'forever.sh');
 
 function expectOneLine(stderr: string, ...parts: string[]) {
   expect(stderr.trimEnd().split('\n')).toHaveLength(1);
@@ -49,7 +48,7 @@ describe('exit 110: status directory', () => {
   it('names a status directory that is a file', async () => {
     const cwd = makeTempDir();
     writeFileSync(join(cwd, 'file'), '');
-    const result = await runSupervise(['-p', 'file', '-f', forever], { cwd });
+    const result = await runSupervise(['-p', 'file', '-f', FOREVER], { cwd });
     expect(result.code).toBe(110);
     expectOneLine(result.stderr, 'file');
   });
@@ -57,7 +56,7 @@ describe('exit 110: status directory', () => {
   it('names a status directory that cannot be created', async () => {
     const cwd = makeTempDir();
     writeFileSync(join(cwd, 'blocker'), '');
-    const result = await runSupervise(['-p', 'blocker/status/x', '-f', forever], { cwd });
+    const result = await runSupervise(['-p', 'blocker/status/x', '-f', FOREVER], { cwd });
     expect(result.code).toBe(110);
     expectOneLine(result.stderr, 'unable to create blocker/status/x');
   });
@@ -68,7 +67,7 @@ describe('exit 110: status directory', () => {
     const mount = await runCommand('mount', ['-t', 'tmpfs', '-o', 'ro,size=1m', 'tmpfs', join(cwd, 'ro')]);
     expect(mount.code, mount.stderr).toBe(0);
     try {
-      const result = await runSupervise(['-p', 'ro/status/x', '-f', forever], { cwd, statusDir: 'ro/status/x' });
+      const result = await runSupervise(['-p', 'ro/status/x', '-f', FOREVER], { cwd, statusDir: 'ro/status/x' });
       expect(result.code).toBe(110);
       expectOneLine(result.stderr, 'supervise: unable to create ro/status/x: EROFS');
     } finally {
@@ -80,8 +79,8 @@ describe('exit 110: status directory', () => {
 
 describe('exit 111: lock and log files', () => {
   it('names the pid of the supervise that holds the lock, in the caller terminal', async () => {
-    const first = await startSupervised([forever]);
-    const second = await runSupervise(['-u', first.dir, forever]);
+    const first = await startSupervised([FOREVER]);
+    const second = await runSupervise(['-u', first.dir, FOREVER]);
     expect(second.code).toBe(111);
     expectOneLine(second.stderr, `held by supervise pid ${first.daemonPid}`, join(first.dir, 'lock'));
   });
@@ -89,7 +88,7 @@ describe('exit 111: lock and log files', () => {
   it('names a log file that cannot be opened', async () => {
     const dir = join(makeTempDir(), 'status', 'x');
     mkdirSync(join(dir, 'supervise.log'), { recursive: true });
-    const result = await runSupervise(['-u', dir, forever], { statusDir: dir });
+    const result = await runSupervise(['-u', dir, FOREVER], { statusDir: dir });
     expect(result.code).toBe(111);
     expectOneLine(result.stderr, join(dir, 'supervise.log'));
   });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import {
-  FIXTURES,
+  FOREVER,
   countLogLines,
   isAlive,
   readLog,
@@ -17,7 +17,6 @@ import {
   writeControl,
 } from '../../helpers/supervise-process.js';
 
-const forever = join(FIXTURES, 'forever.sh');
 
 function processState(pid: number): string {
   return /^State:\s+(\S)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? '?';
@@ -33,7 +32,7 @@ function signalRecorder(file: string): string[] {
 
 describe('control bytes', () => {
   it('d stops the service (TERM then CONT) and u starts it again', async () => {
-    const { dir, servicePid } = await startSupervised([forever]);
+    const { dir, servicePid } = await startSupervised([FOREVER]);
     writeControl(dir, 'd');
     await waitFor(() => !isAlive(servicePid), { what: `service ${servicePid} to stop` });
     await waitFor(() => readStatus(dir).pid === 0 || undefined, { what: 'pid 0 in status' });
@@ -45,7 +44,7 @@ describe('control bytes', () => {
   });
 
   it('o runs the service once: no restart after it exits', async () => {
-    const { dir, servicePid } = await startSupervised([forever]);
+    const { dir, servicePid } = await startSupervised([FOREVER]);
     writeControl(dir, 'd');
     await waitFor(() => readStatus(dir).pid === 0 || undefined, { what: 'the service down' });
     writeControl(dir, 'o');
@@ -60,7 +59,7 @@ describe('control bytes', () => {
   });
 
   it('x with the service up waits for it to go down, then exits leaving pid 0', async () => {
-    const { dir, daemonPid, servicePid } = await startSupervised([forever]);
+    const { dir, daemonPid, servicePid } = await startSupervised([FOREVER]);
     writeControl(dir, 'x\n');
     await waitFor(() => countLogLines(dir, /control command x/) === 1 || undefined, { what: 'x logged' });
     expect(isAlive(daemonPid)).toBe(true);
@@ -72,7 +71,7 @@ describe('control bytes', () => {
   });
 
   it('x with the service down exits at once', async () => {
-    const { dir, daemonPid } = await startSupervised([forever]);
+    const { dir, daemonPid } = await startSupervised([FOREVER]);
     writeControl(dir, 'd');
     await waitFor(() => readStatus(dir).pid === 0 || undefined, { what: 'the service down' });
     await runCommand('sh', ['-c', `echo x > "$1"`, 'sh', join(dir, 'control')]);
@@ -80,7 +79,7 @@ describe('control bytes', () => {
   });
 
   it('p and c stop and continue the service and flip the paused byte', async () => {
-    const { dir, servicePid } = await startSupervised([forever]);
+    const { dir, servicePid } = await startSupervised([FOREVER]);
     writeControl(dir, 'p');
     await waitFor(() => processState(servicePid) === 'T' || undefined, { what: 'the service stopped' });
     await waitFor(() => readStatus(dir).paused || undefined, { what: 'paused byte 1' });
@@ -91,7 +90,7 @@ describe('control bytes', () => {
   });
 
   it('d stops a paused service: the CONT after TERM lets it see the TERM', async () => {
-    const { dir, servicePid } = await startSupervised([forever]);
+    const { dir, servicePid } = await startSupervised([FOREVER]);
     writeControl(dir, 'p');
     await waitFor(() => processState(servicePid) === 'T' || undefined, { what: 'the service stopped' });
     writeControl(dir, 'd');
@@ -113,7 +112,7 @@ describe('control bytes', () => {
   });
 
   it('k kills the service; the exit is expected and it comes back with a new pid', async () => {
-    const { dir, servicePid } = await startSupervised([forever]);
+    const { dir, servicePid } = await startSupervised([FOREVER]);
     writeControl(dir, 'k');
     const newPid = await waitForServicePid(dir, servicePid);
     expect(newPid).not.toBe(servicePid);
@@ -121,7 +120,7 @@ describe('control bytes', () => {
   });
 
   it('s and n flip the alarm byte; r reloads the config and logs it', async () => {
-    const { dir } = await startSupervised([forever]);
+    const { dir } = await startSupervised([FOREVER]);
     writeControl(dir, 's');
     await waitFor(() => readStatus(dir).alarmsOn === false || undefined, { what: "alarm byte 'x'" });
     expect(String.fromCharCode(readFileSync(join(dir, 'status'))[14])).toBe('x');
@@ -132,7 +131,7 @@ describe('control bytes', () => {
   });
 
   it('applies several commands of one write in order and ignores bytes that are not commands', async () => {
-    const { dir, servicePid } = await startSupervised([forever]);
+    const { dir, servicePid } = await startSupervised([FOREVER]);
     writeControl(dir, Buffer.from('\n \x00\xffZ9ds'));
     await waitFor(() => !isAlive(servicePid) || undefined, { what: 'the service stopped by d' });
     await waitFor(() => (readStatus(dir).alarmsOn === false && readStatus(dir).pid === 0) || undefined, { what: 's after d' });

@@ -5,14 +5,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../helpers/wait-for.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
-import { FIXTURES, countLogLines, readLog, readStatus, startSupervised, writeControl } from '../../helpers/supervise-process.js';
+import { FOREVER, countLogLines, readLog, readStatus, startSupervised, writeControl } from '../../helpers/supervise-process.js';
 
-const forever = join(FIXTURES, 'forever.sh');
 const LINE = /^\[(NOTICE|WARNING|FATAL)\] \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \S/;
 
 describe('supervise.log and supervise.log.wf', () => {
   it('hold NOTICE lines and WARNING lines in the SPEC format', async () => {
-    const { dir, servicePid } = await startSupervised([forever]);
+    const { dir, servicePid } = await startSupervised([FOREVER]);
     const notices = readLog(dir).trim().split('\n');
     for (const line of notices) expect(line).toMatch(/^\[NOTICE\] /);
     expect(notices.every((line) => LINE.test(line))).toBe(true);
@@ -22,7 +21,7 @@ describe('supervise.log and supervise.log.wf', () => {
   });
 
   it('rotates to supervise.log.1 past the size limit and re-creates a removed or renamed file', async () => {
-    const { dir } = await startSupervised([forever], { env: { ...process.env, SUPERVISE_LOG_MAX_BYTES: '2000' } });
+    const { dir } = await startSupervised([FOREVER], { env: { ...process.env, SUPERVISE_LOG_MAX_BYTES: '2000' } });
     // One command a read, each applied before the next is written: a read of many commands is logged in one line.
     for (let round = 0; round < 40; round += 1) {
       const silenced = round % 2 === 0;

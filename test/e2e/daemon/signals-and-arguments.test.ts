@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import {
-  FIXTURES,
+  FOREVER,
   SUPERVISE_BIN,
   isAlive,
   killDaemonAfterTest,
@@ -18,11 +18,10 @@ import {
   waitForServicePid,
 } from '../../helpers/supervise-process.js';
 
-const forever = join(FIXTURES, 'forever.sh');
 
 describe('signals to supervise', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)('%s stops the service and exits with pid 0 in status', async (signal) => {
-    const { dir, daemonPid, servicePid } = await startSupervised([forever]);
+    const { dir, daemonPid, servicePid } = await startSupervised([FOREVER]);
     process.kill(daemonPid, signal);
     await waitForDaemonExit(daemonPid);
     expect(isAlive(servicePid)).toBe(false);
@@ -31,7 +30,7 @@ describe('signals to supervise', () => {
   });
 
   it('ignores SIGHUP', async () => {
-    const { dir, daemonPid, servicePid } = await startSupervised([forever]);
+    const { dir, daemonPid, servicePid } = await startSupervised([FOREVER]);
     process.kill(daemonPid, 'SIGHUP');
     process.kill(servicePid, 'SIGKILL');
     // Still supervising after the HUP: the killed service comes back.
@@ -42,7 +41,7 @@ describe('signals to supervise', () => {
   it('runs in the foreground with --foreground and exits 0 on SIGTERM', async () => {
     const dir = join(makeTempDir(), 'status', 'fg');
     killDaemonAfterTest(dir);
-    const child = spawn(SUPERVISE_BIN, ['--foreground', '-u', dir, forever], { stdio: 'ignore' });
+    const child = spawn(SUPERVISE_BIN, ['--foreground', '-u', dir, FOREVER], { stdio: 'ignore' });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const pid = await waitFor(() => (existsSync(join(dir, 'status')) ? readStatus(dir).pid || undefined : undefined), {
       what: 'the service started in the foreground',

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../helpers/wait-for.js';
 import {
-  FIXTURES,
+  FOREVER,
   isAlive,
   readStatus,
   readStatusJson,
@@ -14,7 +14,6 @@ import {
   writeControl,
 } from '../../helpers/supervise-process.js';
 
-const forever = join(FIXTURES, 'forever.sh');
 
 function okOpensForWriting(dir: string): boolean {
   try {
@@ -40,7 +39,7 @@ function sessionOf(pid: number): { pgrp: number; session: number } {
 
 describe('status directory files', () => {
   it('returns with the service running and its pid readable by od', async () => {
-    const { dir, servicePid, daemonPid } = await startSupervised([forever]);
+    const { dir, servicePid, daemonPid } = await startSupervised([FOREVER]);
     expect(isAlive(servicePid)).toBe(true);
     const od = await runCommand('od', ['-An', '-j16', '-N4', '-tu4', join(dir, 'status')]);
     expect(Number(od.stdout.trim())).toBe(servicePid);
@@ -49,7 +48,7 @@ describe('status directory files', () => {
   });
 
   it('shows the daemon, and only the daemon, as the holder of lock', async () => {
-    const { dir, daemonPid } = await startSupervised([forever]);
+    const { dir, daemonPid } = await startSupervised([FOREVER]);
     const fuser = await runCommand('fuser', [join(dir, 'lock')]);
     expect(fuser.stdout.trim().split(/\s+/).map(Number)).toEqual([daemonPid]);
     const flock = await runCommand('flock', ['-n', join(dir, 'lock'), 'true']);
@@ -57,7 +56,7 @@ describe('status directory files', () => {
   });
 
   it('makes the daemon a session leader with the service in its session', async () => {
-    const { daemonPid, servicePid } = await startSupervised([forever]);
+    const { daemonPid, servicePid } = await startSupervised([FOREVER]);
     expect(sessionOf(daemonPid)).toEqual({ pgrp: daemonPid, session: daemonPid });
     expect(sessionOf(servicePid).session).toBe(daemonPid);
     const pgrep = await runCommand('pgrep', ['-s', String(daemonPid)]);
@@ -65,7 +64,7 @@ describe('status directory files', () => {
   });
 
   it('creates the directory 0700 and the FIFOs and lock 0600, with stdio on /dev/null', async () => {
-    const { dir, daemonPid } = await startSupervised([forever]);
+    const { dir, daemonPid } = await startSupervised([FOREVER]);
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     for (const fifo of ['control', 'ok']) {
       const stat = statSync(join(dir, fifo));
@@ -79,7 +78,7 @@ describe('status directory files', () => {
   });
 
   it('lets ok be opened for writing exactly while supervise runs', async () => {
-    const { dir, daemonPid, servicePid } = await startSupervised([forever]);
+    const { dir, daemonPid, servicePid } = await startSupervised([FOREVER]);
     expect(okOpensForWriting(dir)).toBe(true);
     writeControl(dir, 'x');
     process.kill(servicePid, 'SIGTERM');
@@ -90,7 +89,7 @@ describe('status directory files', () => {
   });
 
   it('keeps the lock and hand-off descriptors out of the service', async () => {
-    const { dir, servicePid } = await startSupervised([forever]);
+    const { dir, servicePid } = await startSupervised([FOREVER]);
     const lockIno = statSync(join(dir, 'lock')).ino;
     for (const fd of (await runCommand('ls', [`/proc/${servicePid}/fd`])).stdout.trim().split(/\s+/)) {
       const stat = statSync(`/proc/${servicePid}/fd/${fd}`);
@@ -100,11 +99,11 @@ describe('status directory files', () => {
   });
 
   it('writes status.json with the same state', async () => {
-    const { dir, daemonPid, servicePid } = await startSupervised([forever]);
+    const { dir, daemonPid, servicePid } = await startSupervised([FOREVER]);
     const json = readStatusJson(dir);
     expect(json).toMatchObject({
       module: 'svc', statusDir: dir, supervisePid: daemonPid, pid: servicePid, state: 'up', want: 'up',
-      paused: false, alarms: 'on', command: [forever], starts: 1, lastExit: null, alarmWindow: null,
+      paused: false, alarms: 'on', command: [FOREVER], starts: 1, lastExit: null, alarmWindow: null,
     });
     writeControl(dir, 'k');
     await waitFor(() => readStatusJson(dir).starts === 2 || undefined, { what: 'a second start' });
