@@ -14,6 +14,6 @@ try {
   const payload = (await handoff.receive()) as DaemonPayload;
   runDaemon(payload, { lockFd: LOCK_FD, report: handoff.report, inherited: [HANDOFF_FD] });
 } catch (error) {
-  handoff.report({ ok: false, exitCode: EXIT_LOCK, message: `supervise: unable to start the daemon: ${(error as Error).message}` });
+  handoff.report({ ok: false, exitCode: EXIT_LOCK, message: `unable to start the daemon: ${(error as Error).message}` });
   process.exitCode = EXIT_LOCK;
 }

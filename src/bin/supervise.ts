@@ -163,7 +163,7 @@ async function mainInOrder(argv: readonly string[]): Promise<number> {
 
 function reportResult(result: HandoffResult): number {
   if (!result.ok) {
-    process.stderr.write(`${result.message}\n`);
+    process.stderr.write(`supervise: ${result.message}\n`);
     return result.exitCode;
   }
   return EXIT_SUCCESS;

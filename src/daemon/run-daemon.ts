@@ -238,7 +238,7 @@ class FirstStart {
     this.channel = null;
     if (channel === null) return;
     if (result.ok) void this.logFilesAttached.then(() => channel(result));
-    else channel({ ...result, message: `supervise: ${result.message}` });
+    else channel(result);
   }
 }
 

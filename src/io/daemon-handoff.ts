@@ -80,7 +80,7 @@ export function spawnDaemon(daemonScript: string, displayArgs: readonly string[]
       const line = await readLine(socket);
       finish();
       if (line === null) {
-        return { ok: false, exitCode: EXIT_LOCK, message: 'supervise: the daemon exited before starting the service; see supervise.log.wf' };
+        return { ok: false, exitCode: EXIT_LOCK, message: 'the daemon exited before starting the service; see supervise.log.wf' };
       }
       return JSON.parse(line) as HandoffResult;
     },

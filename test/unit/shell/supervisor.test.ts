@@ -4,7 +4,7 @@
 // make by sleeping.
 import { describe, expect, it } from 'vitest';
 import { decodeControlChunk } from '../../../src/codec/control-chunk.js';
-import { EXIT_COMMAND, EXIT_LOCK } from '../../../src/core/supervise-error.js';
+import { EXIT_COMMAND, EXIT_LOCK } from '../../../src/core/exit-codes.js';
 import type { MachineConfig, PreviousService, StartReport } from '../../../src/core/supervisor-machine.js';
 import type { ServiceSignal } from '../../../src/core/types.js';
 import { ORPHAN_POLL_MS, Supervisor, type StartCallbacks } from '../../../src/supervisor.js';
