@@ -125,6 +125,20 @@ describe('loadConfig', () => {
       expect(loadConfig(path, 'redis', 'reload').reloadRefusal).toBe('2 lines cannot be parsed');
     });
 
+    // Issue 9's file: start-up used it, `r` refused it and kept the old interval.
+    it("accepts the file start-up accepts when [web]'s max_tries 0 overrides nothing, with the same note", () => {
+      const path = join(makeTempDir(), 'supervise.conf');
+      writeFileSync(path, '[global]\nalarm_interval : 120\nmax_tries : 5\n[web]\nmax_tries : 0\n');
+      const atStart = loadConfig(path, 'web', 'start');
+      const onReload = loadConfig(path, 'web', 'reload');
+      expect(onReload).toEqual(atStart);
+      expect(onReload.reloadRefusal).toBeNull();
+      expect(onReload.config).toEqual({ ...DEFAULTS, alarmInterval: 120, maxTries: 5 });
+      expect(onReload.warnings).toEqual([
+        `${path} line 5: max_tries 0 in [web] does not override [global]'s 5: a section after [global] overrides numbers only with values above 0; put [web] before [global] to use only its own values`,
+      ]);
+    });
+
     it('accepts a file whose only warnings are notes about legal lines', () => {
       const path = join(makeTempDir(), 'supervise.conf');
       writeFileSync(path, '[global]\nalarm_interval : 60\nmax_tries : 2\nmax_tries : 3\nfoo : 1\n[global]\n[redis]\nmax_tries_if_coredumped : 0\n');
