@@ -1,11 +1,11 @@
 // Sends one alarm mail to all its recipients through sendmail or an SMTP server (SPEC section 5).
 // nodemailer is imported on first use: the daemon must not load it at start-up, and the
 // bundler puts it in a chunk of its own.
-import type { ChildProcess } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { maskCredentials } from '../config/mask-credentials.js';
 import { readExtraCaCerts } from '../io/daemon-environment.js';
+import { runSendmail } from './run-sendmail.js';
 
 export interface OutgoingMail {
   /** `sendmail`, or an `smtp://host:port` / `smtps://host:port` URL (credentials allowed). */
@@ -102,15 +102,18 @@ async function deliver(
     if (path === null) {
       throw mailError(`unable to send mail: no sendmail program found (looked in ${candidates.join(', ')})`, 'ENOSENDMAIL');
     }
+    // nodemailer composes the message exactly as its sendmail transport would; runSendmail
+    // hands it over, with a child the abort can kill (see run-sendmail.ts).
     const { createTransport } = await import('nodemailer');
-    const transporter = createTransport({ sendmail: true, path });
-    killSendmailOnAbort(transporter.transporter, signal);
+    const composer = createTransport({ streamTransport: true, buffer: true });
     try {
-      return receiptOf(await transporter.sendMail(mail));
+      const { envelope, message: bytes } = await composer.sendMail(mail);
+      await runSendmail(path, envelope, bytes as Buffer, signal);
+      return { accepted: envelope.to, rejected: [] };
     } catch (error) {
       throw wrapError(error, `sendmail ${path}`, timeoutMs);
     } finally {
-      transporter.close();
+      composer.close();
     }
   }
 
@@ -141,38 +144,15 @@ async function deliver(
 }
 
 /**
- * SMTP reports accepted and rejected recipients; sendmail only the envelope it was given.
- * Either way an entry nodemailer could not read as an address is in neither list.
+ * SMTP reports the recipients it accepted and those it rejected.
+ * An entry nodemailer could not read as an address is in neither list.
  */
-function receiptOf(info: { accepted?: unknown[]; rejected?: unknown[]; envelope?: { to?: string[] } }): MailReceipt {
+function receiptOf(info: { accepted?: unknown[]; rejected?: unknown[] }): MailReceipt {
   const addresses = (list: unknown[]): string[] => list.map((item) => (typeof item === 'string' ? item : (item as { address: string }).address));
   return {
-    accepted: addresses(info.accepted ?? info.envelope?.to ?? []),
+    accepted: addresses(info.accepted ?? []),
     rejected: addresses(info.rejected ?? []),
   };
-}
-
-/**
- * nodemailer's sendmail transport does not act on the abort signal once it has spawned
- * sendmail, so a hung sendmail would outlive the timeout. Its `_spawn` hook (kept for
- * mocking) lets us see the child and kill it; without the hook we only lose that kill.
- */
-function killSendmailOnAbort(transport: unknown, signal: AbortSignal): void {
-  const hooked = transport as { _spawn?: (file: string, args: string[]) => ChildProcess };
-  const spawnChild = hooked._spawn;
-  if (typeof spawnChild !== 'function') return;
-  let child: ChildProcess | undefined;
-  hooked._spawn = (file, args) => {
-    child = spawnChild(file, args);
-    return child;
-  };
-  signal.addEventListener(
-    'abort',
-    () => {
-      if (child !== undefined && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    },
-    { once: true },
-  );
 }
 
 function wrapError(error: unknown, via: string, timeoutMs: number): SendMailError {

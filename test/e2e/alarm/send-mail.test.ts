@@ -1,4 +1,4 @@
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -168,6 +168,27 @@ describe('sendMail through sendmail', () => {
     const parsed = await simpleParser(recorded.message);
     expect(parsed.subject).toBe('2026-11-21 15:51:21 [Alarm: db-01] Service redis exited!');
     expect(parsed.text).toContain('füße: out of memory');
+  });
+
+  it('rejects with the exit code of a sendmail that read the message and failed', async () => {
+    const out = join(makeTempDir(), 'sendmail.json');
+    setEnv('FAKE_SENDMAIL_FILE', out);
+    setEnv('FAKE_SENDMAIL_EXIT', '75');
+    await expect(sendMail(mail('sendmail'), 10_000, { sendmailPaths: [FAKE_SENDMAIL] })).rejects.toMatchObject({
+      message: `unable to send mail via sendmail ${FAKE_SENDMAIL}: ${FAKE_SENDMAIL} exited with code 75`,
+      code: 'ESENDMAIL',
+    });
+    expect((JSON.parse(readFileSync(out, 'utf8')) as { message: string }).message).toContain('Subject: 2026-11-21 15:51:21');
+  });
+
+  it('never runs sendmail with an address it would read as an option', async () => {
+    const out = join(makeTempDir(), 'sendmail.json');
+    setEnv('FAKE_SENDMAIL_FILE', out);
+    await expect(sendMail(mail('sendmail', { to: ['ops@example.com', '-oQ/tmp@example.com'] }), 10_000, { sendmailPaths: [FAKE_SENDMAIL] })).rejects.toMatchObject({
+      message: `unable to send mail via sendmail ${FAKE_SENDMAIL}: the address "-oQ/tmp@example.com" starts with "-", which sendmail would read as an option`,
+      code: 'ESENDMAIL',
+    });
+    expect(existsSync(out)).toBe(false);
   });
 
   it('kills a sendmail that hangs and rejects at the timeout', async () => {
