@@ -186,10 +186,9 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
   function shutdown(code: number): void {
     firstStart.attempted();
     keeper.close();
-    void Promise.allSettled([alarms.settled(), firstStart.logFilesAttached]).then(() => {
-      logger.close();
-      process.exit(code);
-    });
+    void Promise.allSettled([alarms.settled(), firstStart.logFilesAttached])
+      .then(() => logger.close())
+      .finally(() => process.exit(code));
   }
 }
 

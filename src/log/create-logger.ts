@@ -1,16 +1,16 @@
 // supervise.log (NOTICE) and supervise.log.wf (WARNING, FATAL) of one status
 // directory, through winston (SPEC section 8).
 //
-// Every call writes its line before returning, so `notice()` followed by
-// `process.exit()` keeps the line. winston is a stream pipeline, but each hop
-// is synchronous here: Logger is a readable-stream Transform whose constructor
-// clears the readable side's `sync` guard, pipe() sets it flowing, so a pushed
-// info is emitted as 'data' at once, not on the next tick; the pipe writes it
-// to each transport, and ReopeningFileTransport calls back before returning,
-// so no write is ever queued behind a pending one. Nothing here may call back
-// later (or emit 'error', which winston re-emits and would throw), or lines
-// would start to wait in a buffer. The tests read the files back without
-// waiting and from a child that exits right after logging, to hold this.
+// Lines must reach the files before the daemon exits. Two documented parts
+// give that, and neither leans on how winston's streams are built inside:
+// ReopeningFileTransport is a winston-transport subclass whose log() writes
+// the line with writeSync before it calls back, so a line is on disk as soon
+// as winston hands it over; and close() ends the logger and resolves on its
+// 'finish' event, which winston documents as "raised when all logs have
+// flushed to all transports", so the daemon awaits close() before it exits.
+// (winston 3 happens to hand each line over before log() returns; the tests
+// read the files back at once and would notice if that changed, but nothing
+// here depends on it.)
 import { join } from 'node:path';
 import { createLogger, format } from 'winston';
 import { formatLogLine, LOG_LEVEL_PRIORITIES, type LogLevel } from './log-line-format.js';
@@ -32,8 +32,8 @@ export interface SuperviseLogger {
   notice(message: string): void;
   warning(message: string): void;
   fatal(message: string): void;
-  /** Closes both files; later calls are ignored. */
-  close(): void;
+  /** Resolves once every line logged before it is in the files, which are then closed; later calls are ignored. */
+  close(): Promise<void>;
 }
 
 /**
@@ -71,6 +71,10 @@ export function createSuperviseLogger(options: SuperviseLoggerOptions): Supervis
     format: formatSuperviseLine(now),
     transports: [noticeFile, warningFile],
   });
+  // The transports never emit 'error' (a line that cannot be written is counted
+  // and noted later); winston re-emits any, and an unhandled one would throw.
+  logger.on('error', () => {});
+  const finished = new Promise<void>((resolve) => logger.once('finish', () => resolve()));
 
   let closed = false;
   // After close, winston has no transports left and would buffer and complain on stderr.
@@ -81,12 +85,13 @@ export function createSuperviseLogger(options: SuperviseLoggerOptions): Supervis
     notice: logAt('notice'),
     warning: logAt('warning'),
     fatal: logAt('fatal'),
-    close(): void {
-      if (closed) return;
-      closed = true;
-      // Unpiping makes winston close each transport; closing them here as well
-      // does not depend on that.
-      logger.close();
+    async close(): Promise<void> {
+      if (!closed) {
+        closed = true;
+        logger.end();
+      }
+      await finished;
+      // winston ends each transport on the way to 'finish'; closing the files does not wait on more.
       noticeFile.close();
       warningFile.close();
     },

@@ -7,7 +7,8 @@ export interface LevelLogger {
   notice(message: string): void;
   warning(message: string): void;
   fatal(message: string): void;
-  close(): void;
+  /** Resolves once every line logged before it is written out. */
+  close(): Promise<void>;
 }
 
 /** Builds the real logger; `now` gives each line its time, which replays set to when it was logged. */
@@ -68,10 +69,11 @@ export class DeferredLogger implements LevelLogger {
     return this.target !== null;
   }
 
-  close(): void {
+  /** Resolves once the lines are in the files (or, when they never opened, at once: those lines are lost). */
+  async close(): Promise<void> {
     if (!this.target && this.factory) this.attach(this.factory);
     this.closed = true;
-    this.target?.close();
+    await this.target?.close();
   }
 
   private log(level: LogLevel, message: string): void {

@@ -8,9 +8,10 @@
 // writing into the unlinked inode, and it writes through an asynchronous
 // stream, so a line logged just before the daemon exits can be lost.
 //
-// Here every line is written with writeSync before log() returns: lines are
-// few (a start, an exit, a control command), and the daemon may exit right
-// after logging why. The checks happen lazily at write time, so an idle
+// Here every line is written with writeSync before log() calls back, as a
+// custom winston-transport may: lines are few (a start, an exit, a control
+// command), and once winston has handed a line over it is on disk, whatever
+// happens to the daemon next. The checks happen lazily at write time, so an idle
 // daemon is never woken by a timer or a file watcher.
 import { closeSync, fstatSync, ftruncateSync, openSync, renameSync, writeSync } from 'node:fs';
 import TransportStream from 'winston-transport';
@@ -81,7 +82,7 @@ export class ReopeningFileTransport extends TransportStream {
     return this.pathOf();
   }
 
-  /** winston hands each accepted info here; the callback runs before returning, keeping the pipeline synchronous. */
+  /** winston hands each accepted info here; the line is written before the callback, so nothing waits in a buffer. */
   override log(info: Record<string | symbol, unknown>, next: () => void): void {
     const line = info[MESSAGE];
     if (typeof line === 'string') this.appendLine(line);

@@ -1,9 +1,12 @@
 // supervise.log / supervise.log.wf against real files: routing, format,
 // rotation to NAME.1, re-creation after rm and mv, and surviving failures.
-// Files are read back right after each call, without waiting: logging must be
-// synchronous (a line logged just before process.exit must be on disk).
+// Files are read back right after each call, without waiting: winston 3 hands
+// each line to the transport before log() returns, and the transport writes it
+// at once. winston does not promise the first half, so the daemon does not
+// lean on it (it awaits close() before it exits); these tests would notice if
+// it changed.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +36,15 @@ function escapeRegExp(text: string): string {
 
 function read(path: string): string {
   return readFileSync(path, 'utf8');
+}
+
+/** Where a /proc/self/fd entry points, or null for one that closed while listing. */
+function readlinkOrNull(path: string): string | null {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return null;
+  }
 }
 
 function openLogger(dir: string, maxBytes?: number): SuperviseLogger {
@@ -170,15 +182,30 @@ describe('createSuperviseLogger', () => {
     );
   });
 
-  it('ignores calls after close and may be closed twice', () => {
+  it('ignores calls after close and may be closed twice', async () => {
     const dir = makeTempDir();
     const logger = createSuperviseLogger({ dir, now });
     logger.notice('open');
-    logger.close();
-    logger.close();
+    const first = logger.close();
+    const second = logger.close();
     expect(() => logger.fatal('after close')).not.toThrow();
+    await Promise.all([first, second]);
+    await logger.close();
     expect(read(join(dir, 'supervise.log'))).toBe(notice('open'));
     expect(read(join(dir, 'supervise.log.wf'))).toBe('');
+  });
+
+  it('resolves close() with every line in the files and both files closed', async () => {
+    const dir = makeTempDir();
+    const logger = createSuperviseLogger({ dir, now });
+    const openFiles = () => readdirSync('/proc/self/fd').filter((fd) => readlinkOrNull(`/proc/self/fd/${fd}`)?.startsWith(dir) === true);
+    expect(openFiles()).toHaveLength(2);
+    for (let n = 1; n <= 3; n++) logger.notice(`line ${n}`);
+    logger.fatal('last words');
+    await logger.close();
+    expect(read(join(dir, 'supervise.log'))).toBe(notice('line 1') + notice('line 2') + notice('line 3'));
+    expect(read(join(dir, 'supervise.log.wf'))).toBe(`[FATAL] ${STAMP} last words\n`);
+    expect(openFiles()).toEqual([]);
   });
 
   it('reports a directory it cannot open a log file in, naming the path', () => {
@@ -230,6 +257,10 @@ describe('in a process of its own', () => {
             logger.notice('notice just before exit');
             logger.fatal('fatal just before exit');
             logger.notice('last notice before exit');
+          } else if (mode === 'close-then-exit') {
+            logger.notice('notice before close');
+            logger.fatal('fatal before close');
+            logger.close().then(() => process.exit(0));
           } else if (mode === 'many') {
             for (let n = 1; n <= 5; n++) logger.notice('line ' + n);
           } else if (mode === 'fill') {
@@ -237,7 +268,7 @@ describe('in a process of its own', () => {
             renameSync(join(dir, 'supervise.log'), join(dir, 'full.log'));
             logger.notice('space is back');
           }
-          process.exit(0);
+          if (mode !== 'close-then-exit') process.exit(0);
         `,
       },
       bundle: true,
@@ -271,6 +302,13 @@ describe('in a process of its own', () => {
       /^\[NOTICE\] \d{4}-\d\d-\d\d \d\d:\d\d:\d\d notice just before exit\n\[NOTICE\] [-\d]{10} [:\d]{8} last notice before exit\n$/,
     );
     expect(read(join(dir, 'supervise.log.wf'))).toMatch(/^\[FATAL\] [-\d]{10} [:\d]{8} fatal just before exit\n$/);
+  });
+
+  it('keeps every line logged before close(), which the daemon awaits before it exits', () => {
+    const dir = makeTempDir();
+    runChild([], 'close-then-exit', dir);
+    expect(read(join(dir, 'supervise.log'))).toMatch(/^\[NOTICE\] [-\d]{10} [:\d]{8} notice before close\n$/);
+    expect(read(join(dir, 'supervise.log.wf'))).toMatch(/^\[FATAL\] [-\d]{10} [:\d]{8} fatal before close\n$/);
   });
 
   it('lowers the size limit from SUPERVISE_LOG_MAX_BYTES', () => {

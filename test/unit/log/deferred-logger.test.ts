@@ -4,11 +4,11 @@ import { DeferredLogger } from '../../../src/log/deferred-logger.js';
 function recorder(now: () => Date) {
   const lines: string[] = [];
   const at = (level: string) => (message: string) => lines.push(`${level} ${now().toISOString()} ${message}`);
-  return { lines, logger: { notice: at('notice'), warning: at('warning'), fatal: at('fatal'), close: () => lines.push('closed') } };
+  return { lines, logger: { notice: at('notice'), warning: at('warning'), fatal: at('fatal'), close: async () => void lines.push('closed') } };
 }
 
 describe('DeferredLogger', () => {
-  it('replays lines logged before attach in order, with the time they were logged', () => {
+  it('replays lines logged before attach in order, with the time they were logged', async () => {
     let clock = Date.parse('2026-11-21T15:51:21.000Z');
     const deferred = new DeferredLogger(() => new Date(clock));
     deferred.notice('first');
@@ -27,8 +27,9 @@ describe('DeferredLogger', () => {
       'warning 2026-11-21T15:51:21.020Z second',
       'fatal 2026-11-21T15:51:22.020Z third',
     ]);
-    deferred.close();
+    const closing = deferred.close();
     deferred.notice('after close');
+    await closing;
     expect(lines.at(-1)).toBe('closed');
   });
 });
