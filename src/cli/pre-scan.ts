@@ -46,10 +46,13 @@ export function guessDaemonRun(argv: readonly string[]): EarlyGuess | null {
   for (let index = 0; index < own.length; index += 1) {
     const arg = own[index];
     const value = own[index + 1];
+    // yargs reads a value that starts with `-` as an option of its own (or,
+    // `-5`, as a number), whatever option stands before it: leave those to it.
+    if (value === undefined || value === '' || value.startsWith('-')) return null;
     if (arg === '-u' && verbatim !== null) {
-      statusDir = value ?? null;
+      statusDir = value;
       index += 1;
-    } else if (OPTIONS_WITH_VALUE.has(arg) && value !== undefined && value !== '') {
+    } else if (OPTIONS_WITH_VALUE.has(arg)) {
       // Only what yargs is sure to accept: a guess it later refused would
       // leave a status directory behind for a command line that was wrong.
       if (seen.has(arg) || (arg === '-t' && !/^\d+$/.test(value))) return null;

@@ -18,6 +18,19 @@ describe('guessDaemonRun', () => {
   ])('leaves %j to the ordinary path', (argv) => {
     expect(guessDaemonRun(argv)).toBeNull();
   });
+  // Found by pre-scan-property.test.ts: yargs reads a value that starts with `-`
+  // as an option (or a negative number), so it got another directory, a
+  // foreground run or a usage error where the pre-scan had launched a daemon.
+  it.each([
+    [['-p', '--p=q', '-f', 'sleep 1']], // yargs: status directory q
+    [['-F', '--foreground', '-u', 'd', 'app']], // yargs: --foreground
+    [['-u', '-h', 'app']], // yargs: help
+    [['-r', '-5', '-p', 'd', '-f', 'x']], // yargs: -r is the number -5
+    [['-u', '-u', 'x', 'app']], // yargs: -u twice, no directory
+    [['-p', 'd', '-f', '-x']], // yargs: unknown option -x
+  ])('leaves %j, with a value that starts with -, to yargs', (argv) => {
+    expect(guessDaemonRun(argv)).toBeNull();
+  });
 });
 
 describe('splitAtVerbatimCommand', () => {
