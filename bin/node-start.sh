@@ -3,7 +3,8 @@
 #
 # The caller's environment must not change how supervise's own Node starts:
 # - NODE_EXTRA_CA_CERTS makes every Node start read a CA bundle (tens of
-#   milliseconds); supervise needs those CAs only for mail over TLS.
+#   milliseconds); supervise needs those CAs only for mail over TLS
+#   (src/io/extra-ca-certs.ts owns the variable and the name it is parked as).
 # - NODE_OPTIONS can open an inspector (--inspect), which runs whatever code
 #   it is sent with supervise's privileges, or pass flags never tested here.
 # Both are parked under SUPERVISE_ names; the daemon puts them back before it

@@ -4,7 +4,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { maskCredentials } from '../config/mask-credentials.js';
-import { readExtraCaCerts } from '../io/daemon-environment.js';
+import { trustedCas } from '../io/extra-ca-certs.js';
 import { runSendmail } from './run-sendmail.js';
 
 export interface OutgoingMail {
@@ -132,7 +132,7 @@ async function deliver(
     dnsTimeout: timeoutMs,
     // After QUIT, a server that never closes its side would hold the socket this long.
     socketCloseTimeout: Math.min(timeoutMs, 2_000),
-    ...(await extraCaOptions()),
+    ...(await trustOptions()),
   });
   try {
     return receiptOf(await transporter.sendMail(mail));
@@ -181,13 +181,8 @@ function singleLine(text: string): string {
   return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
 }
 
-/**
- * supervise's Node starts without NODE_EXTRA_CA_CERTS (src/io/extra-ca-certs.ts),
- * so the CAs it names are given to TLS here, beside Node's own.
- */
-async function extraCaOptions(): Promise<{ tls?: { ca: string[] } }> {
-  const extra = readExtraCaCerts();
-  if (extra === null) return {};
-  const { rootCertificates } = await import('node:tls');
-  return { tls: { ca: [...rootCertificates, extra] } };
+/** Node's CAs and those NODE_EXTRA_CA_CERTS names (src/io/extra-ca-certs.ts); nodemailer's defaults when there are none. */
+async function trustOptions(): Promise<{ tls?: { ca: string[] } }> {
+  const ca = await trustedCas();
+  return ca === null ? {} : { tls: { ca } };
 }

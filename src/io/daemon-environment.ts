@@ -1,11 +1,8 @@
 // The environment of supervise's own Node processes, and the caller's, which
 // the service must get unchanged (SPEC section 2).
 //
-// - NODE_EXTRA_CA_CERTS makes every Node process read its CA bundle while it
-//   starts (about 50 ms for Debian's 200 KB bundle); supervise needs those CAs
-//   only to send mail over TLS, so its Node starts without it (bin/supervise
-//   parks it as SUPERVISE_NODE_EXTRA_CA_CERTS) and send-mail hands the CAs to
-//   TLS itself.
+// - NODE_EXTRA_CA_CERTS: supervise's Node starts without it (bin/ parks it);
+//   src/io/extra-ca-certs.ts says why and owns its names.
 // - NODE_OPTIONS could give supervise's Node an inspector (--inspect), which
 //   runs whatever code it is sent with supervise's privileges, or flags it was
 //   never tested with: bin/ parks it as SUPERVISE_NODE_OPTIONS, and the daemon's
@@ -15,10 +12,8 @@
 //
 // The daemon puts the caller's values back first thing, so the service, hooks
 // and gsm commands see exactly what the caller had.
-import { readFileSync } from 'node:fs';
+import { EXTRA_CA_CERTS, PARKED_EXTRA_CA_CERTS } from './extra-ca-certs.js';
 
-export const EXTRA_CA_CERTS = 'NODE_EXTRA_CA_CERTS';
-export const PARKED_EXTRA_CA_CERTS = 'SUPERVISE_NODE_EXTRA_CA_CERTS';
 export const NODE_OPTIONS = 'NODE_OPTIONS';
 export const PARKED_NODE_OPTIONS = 'SUPERVISE_NODE_OPTIONS';
 /** What bin/ parks before Node starts, by the name the caller gave it. */
@@ -65,16 +60,5 @@ export function restoreCallerEnvironment(env: NodeJS.ProcessEnv = process.env): 
   for (const [name, value] of Object.entries(values)) {
     if (value === null) delete env[name];
     else env[name] = value;
-  }
-}
-
-/** The extra CAs the caller asked Node to trust, for a TLS connection; null when none or unreadable. */
-export function readExtraCaCerts(env: NodeJS.ProcessEnv = process.env): string | null {
-  const path = env[EXTRA_CA_CERTS] ?? env[PARKED_EXTRA_CA_CERTS];
-  if (!path) return null;
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return null;
   }
 }

@@ -20,13 +20,14 @@ export interface SmtpSink {
   connections: () => number;
 }
 
-/** An smtp-server that accepts any mail without authentication, over plain smtp://. */
-export async function startSmtpSink(): Promise<SmtpSink> {
+/** An smtp-server that accepts any mail without authentication, over plain smtp://, or smtps:// with `tls`. */
+export async function startSmtpSink(options: { tls?: { key: string; cert: string } } = {}): Promise<SmtpSink> {
   const messages: ReceivedMail[] = [];
   let connections = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
+    ...(options.tls ? { secure: true, ...options.tls } : {}),
     logger: false,
     onConnect(_session, callback) {
       connections += 1;
@@ -48,13 +49,15 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       });
     },
   });
+  // A client that refuses the certificate ends the handshake: smtp-server reports it as an 'error'.
+  if (options.tls) server.on('error', () => {});
   await new Promise<void>((resolve, reject) => {
     server.server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
   onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
   const { port } = server.server.address() as AddressInfo;
-  return { url: `smtp://127.0.0.1:${port}`, messages, connections: () => connections };
+  return { url: `${options.tls ? 'smtps' : 'smtp'}://127.0.0.1:${port}`, messages, connections: () => connections };
 }
 
 export interface SilentServer {

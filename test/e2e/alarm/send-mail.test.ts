@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { simpleParser } from 'mailparser';
@@ -12,7 +13,7 @@ import {
 import { makeTempDir } from '../../helpers/temp-dir.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { findRefusedPort, startSilentServer, startSmtpSink } from '../../helpers/smtp-sink.js';
-import { setEnv } from '../../helpers/set-env.js';
+import { setEnv, unsetEnv } from '../../helpers/set-env.js';
 import { isAlive } from '../../helpers/supervise-process.js';
 
 const FAKE_SENDMAIL = resolve(import.meta.dirname, '../../fixtures/fake-sendmail.mjs');
@@ -131,6 +132,34 @@ describe('sendMail over SMTP', () => {
       'unable to send mail via http://127.0.0.1:1: unsupported mail transport',
     );
     await expect(sendMail(mail('smtp://127.0.0.1:1', { to: [] }))).rejects.toThrow('no recipients');
+  });
+});
+
+describe('sendMail over smtps, trusting the CAs that NODE_EXTRA_CA_CERTS names', () => {
+  /** A self-signed certificate for 127.0.0.1, made by openssl: its own CA. */
+  function makeCertificate(): { key: string; cert: string; certPath: string } {
+    const dir = makeTempDir();
+    const keyPath = join(dir, 'key.pem');
+    const certPath = join(dir, 'cert.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
+      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', keyPath, '-out', certPath], { stdio: 'ignore' });
+    return { key: readFileSync(keyPath, 'utf8'), cert: readFileSync(certPath, 'utf8'), certPath };
+  }
+
+  it('refuses the server without them, and sends when bin/ parked them or the daemon gave them back', async () => {
+    const { key, cert, certPath } = makeCertificate();
+    const sink = await startSmtpSink({ tls: { key, cert } });
+    // Neither name set, as in supervise's Node when the caller named no CAs.
+    unsetEnv('NODE_EXTRA_CA_CERTS');
+    unsetEnv('SUPERVISE_NODE_EXTRA_CA_CERTS');
+    await expect(sendMail(mail(sink.url), 10_000)).rejects.toThrow(/self[- ]signed certificate/);
+
+    setEnv('SUPERVISE_NODE_EXTRA_CA_CERTS', certPath);
+    await expect(sendMail(mail(sink.url), 10_000)).resolves.toMatchObject({ accepted: mail(sink.url).to });
+    unsetEnv('SUPERVISE_NODE_EXTRA_CA_CERTS');
+    setEnv('NODE_EXTRA_CA_CERTS', certPath);
+    await expect(sendMail(mail(sink.url), 10_000)).resolves.toMatchObject({ accepted: mail(sink.url).to });
+    expect(sink.messages).toHaveLength(2);
   });
 });
 

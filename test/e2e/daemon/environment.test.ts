@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { startSupervised } from '../../helpers/supervise-process.js';
-import { CALLER_VALUES, PARKED_EXTRA_CA_CERTS, PARKED_NODE_OPTIONS } from '../../../src/io/daemon-environment.js';
+import { CALLER_VALUES, PARKED_NODE_OPTIONS } from '../../../src/io/daemon-environment.js';
+import { PARKED_EXTRA_CA_CERTS } from '../../../src/io/extra-ca-certs.js';
 
 /** The variables supervise itself adds to hand things from bin/ to the daemon: none may reach the service. */
 const HAND_OFF_VARIABLES = [CALLER_VALUES, PARKED_EXTRA_CA_CERTS, PARKED_NODE_OPTIONS];
