@@ -12,21 +12,10 @@
 import { describe, expect, it } from 'vitest';
 import { guessDaemonRun } from '../../../src/cli/pre-scan.js';
 import { parseSuperviseArgs, type ParsedCommandLine } from '../../../src/cli/supervise-options.js';
+import { pick, seededRandom } from '../../helpers/seeded-random.js';
 
 const FIRST_SEED = Number(process.env.PRE_SCAN_SEED ?? 20261130);
 const CASES = Number(process.env.PRE_SCAN_CASES ?? 3000);
-
-/** mulberry32: a small seeded generator; the same seed gives the same command line on every machine. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The options supervise-options declares, by the names yargs accepts for each. */
 const VALUE_OPTIONS = ['p', 'u', 'f', 'F', 'r', 't'] as const;
@@ -43,10 +32,6 @@ const COMMAND_STRINGS = [
 ];
 const COMMAND_WORDS = ['app', 'sleep', '1', '-c', 'conf', '--', '-u', 'x', '-p', '--foreground', '-h', 'a b', ''];
 const UNKNOWN_OPTIONS = ['-x', '--bogus', '-pq', '-pd', '--no-foreground', '--foreground=false', '--foreground=true', '-1', '--P'];
-
-function pick<T>(random: () => number, list: readonly T[]): T {
-  return list[Math.floor(random() * list.length)]!;
-}
 
 function valueFor(random: () => number, name: string): string {
   const roll = random();
@@ -112,7 +97,7 @@ describe('the pre-scan against yargs, over random command lines', () => {
     let accepted = 0;
     for (let n = 0; n < CASES; n += 1) {
       const seed = FIRST_SEED + n;
-      const argv = commandLine(generator(seed));
+      const argv = commandLine(seededRandom(seed));
       const guess = guessDaemonRun(argv);
       if (guess === null) continue;
       accepted += 1;
