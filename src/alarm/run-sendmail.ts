@@ -57,7 +57,7 @@ export function runSendmail(path: string, envelope: SendmailEnvelope, message: B
     };
     signal.addEventListener('abort', onAbort, { once: true });
 
-    child.once('error', (error) => settle(error));
+    child.on('error', (error) => settle(error));
     // 'exit', not 'close': a daemon that sendmail forks may keep a pipe open long after it queued the message.
     child.once('exit', (code, killedBy) => {
       if (code !== null && code !== 0) settle(sendmailError(`${path} exited with code ${code}`));
@@ -66,7 +66,7 @@ export function runSendmail(path: string, envelope: SendmailEnvelope, message: B
       else settle(null);
     });
     // EPIPE when sendmail closes its stdin early; its exit code, which follows, says more.
-    child.stdin?.once('error', (error) => (stdinError = error));
+    child.stdin?.on('error', (error) => (stdinError ??= error));
     child.stdin?.end(message);
   });
 }
