@@ -10,6 +10,7 @@ import {
   type SupervisorEvent,
   type SupervisorState,
 } from './core/supervisor-machine.js';
+import { describeCause } from './core/supervise-error.js';
 import type { ServiceSignal } from './core/types.js';
 
 export interface SupervisorLogger {
@@ -197,7 +198,7 @@ export class Supervisor {
     } catch (error) {
       this.signalFailures += 1;
       if (this.signalFailures > 1) return;
-      this.adapters.logger.warning(`unable to send ${name} to pid ${pid}: ${(error as Error).message}`);
+      this.adapters.logger.warning(`unable to send ${name} to pid ${pid}: ${describeCause(error)}`);
     }
   }
 
@@ -219,7 +220,7 @@ export class Supervisor {
       });
     } catch (error) {
       pid = null;
-      this.dispatch({ kind: 'start-failed', reason: (error as Error).message, cause: 'exec', at: this.now() });
+      this.dispatch({ kind: 'start-failed', reason: describeCause(error), cause: 'exec', at: this.now() });
     }
     if (pid !== null) this.dispatch({ kind: 'started', pid, at: this.now() });
   }

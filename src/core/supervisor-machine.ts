@@ -51,6 +51,9 @@ export interface RunningService {
   readonly startedAt: number;
 }
 
+/** The exit code a failed exec is recorded with, as sh reports a command it cannot run. */
+export const EXEC_FAILED_CODE = 127;
+
 /** What the previous supervise left running, as the adapter judged it from `status` and /proc (orphan-service.ts). */
 export type PreviousService =
   | { kind: 'none' }
@@ -420,7 +423,7 @@ function startFailed(state: SupervisorState, event: Extract<TableEvent, { kind: 
     return failStartUp(state, code, callerMessage, `unable to start service ${state.name}: ${reason}`);
   }
   // Later, a failed exec is an exit like any other: paced, counted and alarmed.
-  const exit: ServiceExit = { pid: 0, code: 127, signal: null, coreDumped: false, at, uptimeMs: 0, expected: false };
+  const exit: ServiceExit = { pid: 0, code: EXEC_FAILED_CODE, signal: null, coreDumped: false, at, uptimeMs: 0, expected: false };
   return afterExit({ ...state, lastStartAt: at, lastExit: exit }, exit, at, [log('warning', `unable to start service ${state.name}: ${reason}`)]);
 }
 
