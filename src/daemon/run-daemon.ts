@@ -107,7 +107,7 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
           executable,
           argv: options.command,
           output: serviceOutput(held),
-          shownOutput: { stdout: held.shownFile('__stdout'), stderr: held.shownFile('__stderr') },
+          shownOutput: serviceOutput(held, 'shown'),
           onExit: callbacks.onExit,
           onStartFailed: (reason) => callbacks.onStartFailed(reason, 'exec'),
         });
@@ -153,8 +153,7 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
     runRestartHook(count, done) {
       const hook = options.restartHook as string;
       logger.notice(`running restart hook ${hook} ${count}`);
-      const shownOutput = { stdout: held.shownFile('__stdout'), stderr: held.shownFile('__stderr') };
-      runRestartHook(hook, count, serviceOutput(held), shownOutput, (outcome) => {
+      runRestartHook(hook, count, serviceOutput(held), serviceOutput(held, 'shown'), (outcome) => {
         // A hook that failed is something to look at; one that exited 0 is routine.
         if (outcome.ok) logger.notice(`restart hook ${hook} ${outcome.text}`);
         else logger.warning(`restart hook ${hook} ${outcome.text}`);
@@ -196,9 +195,13 @@ function machineConfig(settings: ModuleConfig, options: SuperviseOptions): Machi
   return { settings, restartHook: options.restartHook !== null, hookResetSeconds: options.restartHookResetSeconds };
 }
 
-/** Where fd 1 and 2 of the service (and of the hook) are opened: through the held directory. */
-function serviceOutput(held: HeldStatusDir): { stdout: string; stderr: string } {
-  return { stdout: held.file('__stdout'), stderr: held.file('__stderr') };
+/**
+ * Where fd 1 and 2 of the service (and of the hook) are opened: through the
+ * held directory; 'shown' names them by the status directory's path, for messages.
+ */
+function serviceOutput(held: HeldStatusDir, as: 'opened' | 'shown' = 'opened'): { stdout: string; stderr: string } {
+  const path = (name: string) => (as === 'opened' ? held.file(name) : held.shownFile(name));
+  return { stdout: path('__stdout'), stderr: path('__stderr') };
 }
 
 /** An unreadable __stderr must not keep the alarm from going out. */
