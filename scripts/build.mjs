@@ -1,6 +1,6 @@
 // Bundles each entry point of src/bin into dist/ so a start reads few files.
-// fs-ext is a native addon and stays in node_modules; nodemailer is reached
-// through a dynamic import, which esbuild splits into a chunk loaded on first mail.
+// nodemailer is reached through a dynamic import, which esbuild splits into a
+// chunk loaded on first mail.
 import { build } from 'esbuild';
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 
@@ -43,7 +43,6 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  external: ['fs-ext'],
   // Bundled CommonJS code (winston, nodemailer) calls require() for node builtins.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   legalComments: 'none',

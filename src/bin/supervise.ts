@@ -1,6 +1,6 @@
 // supervise: checks everything it can in the caller's terminal (arguments,
-// status directory, lock, executable), then hands the locked descriptor to a
-// daemon in its own session and returns once the service runs (SPEC 1-2).
+// status directory, lock, executable), then starts a daemon in its own
+// session, which takes the lock, and returns once the service runs (SPEC 1-2).
 // First: no inspector, whatever signal or environment we were given.
 import '../io/refuse-inspector.js';
 import { closeSync, openSync } from 'node:fs';
@@ -15,7 +15,7 @@ import type { DaemonPayload } from '../daemon/run-daemon.js';
 import { findNonUtf8Argument, findNonUtf8WorkingDirectory } from '../io/argument-encoding.js';
 import { spawnDaemon, type DaemonLaunch, type HandoffResult } from '../io/daemon-handoff.js';
 import { ensureFifos } from '../io/fifo.js';
-import { acquireLock } from '../io/lock-file.js';
+import { acquireLock, refuseHeldLock } from '../io/lock-file.js';
 import { resolveExecutable } from '../io/resolve-executable.js';
 import { checkServiceOutputs } from '../io/service-output.js';
 import { setSuperviseTitle } from '../io/process-title.js';
@@ -47,9 +47,8 @@ function checkRestartHook(hook: string): void {
 interface EarlyDaemon {
   statusDir: string;
   launch: DaemonLaunch;
-  lockFd: number;
   fifos: Promise<void>;
-  /** Dismisses the daemon and lets the lock go. */
+  /** Dismisses the daemon. */
   abandon(): void;
 }
 
@@ -58,39 +57,34 @@ const DAEMON_SCRIPT = fileURLToPath(new URL('./supervise-daemon.mjs', import.met
 /**
  * Node takes tens of milliseconds to boot, and yargs tens more to load: for
  * an ordinary run, take the lock and launch the daemon first, so its Node
- * boots on the other core while yargs checks the arguments here. Anything
+ * boots on the other core while yargs checks the arguments here (the daemon
+ * takes the lock itself once it has the options). Anything
  * unusual, or any error, returns null and the ordinary path below reports it
  * exactly as it would have.
  */
 function startDaemonEarly(argv: readonly string[]): EarlyDaemon | null {
   const guess = guessDaemonRun(argv);
   if (!guess) return null;
-  let lockFd: number | null = null;
   try {
     readLogMaxBytes();
     resolveExecutable(guess.command[0], process.env.PATH, process.cwd());
     if (guess.restartHook !== null) checkRestartHook(guess.restartHook);
     prepareStatusDir(guess.statusDir);
-    lockFd = acquireLock(join(guess.statusDir, 'lock'));
+    refuseHeldLock(join(guess.statusDir, 'lock'));
     checkFilesWritable(guess.statusDir);
-    const launch = spawnDaemon(DAEMON_SCRIPT, argv, lockFd);
+    const launch = spawnDaemon(DAEMON_SCRIPT, argv);
     const fifos = ensureFifos([join(guess.statusDir, 'control'), join(guess.statusDir, 'ok')]);
     fifos.catch(() => {});
-    const heldFd = lockFd;
     return {
       statusDir: guess.statusDir,
       launch,
-      lockFd,
       fifos,
-      // Nothing is removed: another supervise may be racing for this directory,
-      // and unlinking a lock file it holds open would let a third one in.
+      // Nothing is removed: another supervise may be racing for this directory.
       abandon() {
         launch.dismiss();
-        closeSync(heldFd);
       },
     };
   } catch {
-    if (lockFd !== null) closeSync(lockFd);
     return null;
   }
 }
@@ -148,17 +142,21 @@ async function mainInOrder(argv: readonly string[]): Promise<number> {
   const executable = resolveExecutable(options.command[0], process.env.PATH, process.cwd());
   if (options.restartHook !== null) checkRestartHook(options.restartHook);
   prepareStatusDir(options.statusDir);
-  const lockFd = acquireLock(join(options.statusDir, 'lock'));
-  checkFilesWritable(options.statusDir);
+  const lockPath = join(options.statusDir, 'lock');
   const payload: DaemonPayload = { options, executable };
 
   if (options.foreground) {
+    const lockFd = acquireLock(lockPath);
+    checkFilesWritable(options.statusDir);
     const { runDaemon } = await import('../daemon/run-daemon.js');
     setSuperviseTitle(argv);
     runDaemon(payload, { lockFd, report: null, inherited: [] });
     return -1;
   }
-  return reportResult(await spawnDaemon(DAEMON_SCRIPT, argv, lockFd).send(payload));
+  // The daemon takes the lock; a held one is reported here without starting it.
+  refuseHeldLock(lockPath);
+  checkFilesWritable(options.statusDir);
+  return reportResult(await spawnDaemon(DAEMON_SCRIPT, argv).send(payload));
 }
 
 function reportResult(result: HandoffResult): number {

@@ -1,8 +1,8 @@
 // Whether a supervise runs on a status directory, without disturbing it.
 import { closeSync, constants, openSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describeCause } from '../core/supervise-error.js';
+import { tryFlock } from '../io/flock-descriptor.js';
 import { CtlError, hasErrorCode } from './ctl-error.js';
 
 /**
@@ -23,18 +23,9 @@ export function isSuperviseRunning(dir: string): boolean {
   return true;
 }
 
-interface FsExt {
-  flockSync(fd: number, flags: 'shnb' | 'un'): void;
-}
-
-// fs-ext is a native addon kept outside the bundle; loading it on first use
-// keeps `status` and the control verbs free of it.
-const requireNative = createRequire(import.meta.url);
-let fsExt: FsExt | null = null;
-
 /**
  * Whether no supervise holds `lock`: a shared non-blocking flock succeeds only
- * when nobody holds it exclusively, and is dropped at once.
+ * when nobody holds it exclusively, and is dropped when the descriptor closes.
  */
 export function isLockFree(dir: string): boolean {
   const path = join(dir, 'lock');
@@ -46,13 +37,9 @@ export function isLockFree(dir: string): boolean {
     throw new CtlError('system', `unable to open ${path}: ${describeCause(error)}`, { cause: error });
   }
   try {
-    fsExt ??= requireNative('fs-ext') as FsExt;
-    fsExt.flockSync(fd, 'shnb');
-    fsExt.flockSync(fd, 'un');
-    return true;
+    return tryFlock(fd, 'shared');
   } catch (error) {
-    if (hasErrorCode(error, 'EAGAIN') || hasErrorCode(error, 'EWOULDBLOCK')) return false;
-    throw new CtlError('system', `unable to lock ${path}: ${describeCause(error)}`, { cause: error });
+    throw new CtlError('system', `unable to lock ${path}: ${(error as Error).message}`, { cause: error });
   } finally {
     closeSync(fd);
   }

@@ -16,7 +16,6 @@ import type { ModuleConfig } from '../config/module-config.js';
 import { moduleNameOf } from '../core/module-name.js';
 import { describeCause } from '../core/supervise-error.js';
 import type { MachineConfig, SupervisorState } from '../core/supervisor-machine.js';
-import { markCloseOnExec } from '../io/close-on-exec.js';
 import { restoreCallerEnvironment } from '../io/daemon-environment.js';
 import type { HandoffResult } from '../io/daemon-handoff.js';
 import { ensureFifo, holdOkFifo } from '../io/fifo.js';
@@ -59,7 +58,6 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
   // Descriptors and signals: the service inherits only fd 0-2, and a hang-up of the caller's terminal is nothing.
   restoreCallerEnvironment();
   closeInheritedDescriptors([descriptors.lockFd, ...descriptors.inherited]);
-  for (const fd of [descriptors.lockFd, ...descriptors.inherited]) markCloseOnExec(fd);
   process.on('SIGHUP', () => {});
 
   // The log: lines are kept in memory until winston loads, after the first start (attachLogFiles).

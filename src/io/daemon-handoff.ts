@@ -1,14 +1,18 @@
-// The foreground supervise and its daemon talk over one socket pair (fd 4 in
-// the daemon): the options go down as one JSON line, one result line comes
-// back once the service runs, so the caller's shell returns only then and
-// errors found by the daemon still reach the caller's terminal.
+// The foreground supervise and its daemon talk over one Unix socket: the
+// options go down as one JSON line, one result line comes back once the
+// service runs, so the caller's shell returns only then and errors found by
+// the daemon still reach the caller's terminal. The daemon connects to a
+// socket the foreground one listens on in a fresh 0700 directory, rather than
+// inheriting one end of a socket pair: a descriptor Node opens itself is
+// close-on-exec, an inherited one is not, and Node cannot change that, so the
+// service would inherit it.
 import { spawn } from 'node:child_process';
-import { Socket } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createConnection, createServer, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { daemonEnvironment } from './daemon-environment.js';
 import { EXIT_LOCK } from '../core/exit-codes.js';
-
-export const LOCK_FD = 3;
-export const HANDOFF_FD = 4;
 
 /**
  * V8 flags for the daemon, which spends its life waiting: one background
@@ -57,40 +61,70 @@ export interface DaemonLaunch {
   dismiss(): void;
 }
 
+const DAEMON_GONE: HandoffResult = { ok: false, exitCode: EXIT_LOCK, message: 'the daemon exited before starting the service; see supervise.log.wf' };
+
 /**
- * Foreground side: starts the daemon in its own session with the locked
- * descriptor as fd 3. It boots while the caller keeps checking its
- * arguments, and does nothing until send() gives it the options.
+ * Foreground side: starts the daemon in its own session, its stdio on
+ * /dev/null and the path of the hand-off socket as its first argument. It
+ * boots while the caller keeps checking its arguments, and does nothing
+ * until send() gives it the options.
  */
-export function spawnDaemon(daemonScript: string, displayArgs: readonly string[], lockFd: number, nodeFlags: readonly string[] = DAEMON_NODE_FLAGS): DaemonLaunch {
-  const child = spawn(process.execPath, [...nodeFlags, daemonScript, ...displayArgs], {
+export function spawnDaemon(daemonScript: string, displayArgs: readonly string[], nodeFlags: readonly string[] = DAEMON_NODE_FLAGS): DaemonLaunch {
+  const dir = mkdtempSync(join(tmpdir(), 'supervise-handoff-'));
+  const path = join(dir, 'socket');
+  const server = createServer();
+  server.on('error', () => {});
+  server.listen(path);
+  const child = spawn(process.execPath, [...nodeFlags, daemonScript, path, ...displayArgs], {
     detached: true,
-    stdio: ['ignore', 'ignore', 'ignore', lockFd, 'pipe'],
+    stdio: 'ignore',
     env: daemonEnvironment(process.env),
   });
-  const socket = child.stdio[HANDOFF_FD] as Socket;
-  socket.on('error', () => {});
-  const finish = () => {
-    socket.destroy();
+  child.on('error', () => {});
+  // The daemon's connection, or null when it died (or the socket failed) first.
+  const connection = new Promise<Socket | null>((resolve) => {
+    server.once('connection', (socket) => {
+      socket.on('error', () => {});
+      resolve(socket);
+    });
+    server.once('error', () => resolve(null));
+    child.once('exit', () => resolve(null));
+  });
+  let finished = false;
+  const finish = (socket: Socket | null) => {
+    if (finished) return;
+    finished = true;
+    socket?.destroy();
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
     child.unref();
   };
+  // The socket's name is needed only until the daemon is connected.
+  void connection.then(() => rmSync(dir, { recursive: true, force: true }));
   return {
     async send(payload) {
+      const socket = await connection;
+      if (socket === null) {
+        finish(null);
+        return DAEMON_GONE;
+      }
+      server.close();
       socket.write(`${JSON.stringify(payload)}\n`);
       const line = await readLine(socket);
-      finish();
-      if (line === null) {
-        return { ok: false, exitCode: EXIT_LOCK, message: 'the daemon exited before starting the service; see supervise.log.wf' };
-      }
-      return JSON.parse(line) as HandoffResult;
+      finish(socket);
+      return line === null ? DAEMON_GONE : (JSON.parse(line) as HandoffResult);
     },
-    dismiss: finish,
+    dismiss() {
+      // A daemon that connected sees its socket close; one that had not finds no socket.
+      void connection.then((socket) => socket?.destroy());
+      finish(null);
+    },
   };
 }
 
-/** Daemon side: the socket to the foreground supervise. */
-export function openHandoff(): { receive(): Promise<unknown>; report(result: HandoffResult): void } {
-  const socket = new Socket({ fd: HANDOFF_FD, readable: true, writable: true });
+/** Daemon side: connects to the foreground supervise's socket, named by `path`. */
+export function openHandoff(path: string): { receive(): Promise<unknown>; report(result: HandoffResult): void } {
+  const socket = createConnection(path);
   // The foreground supervise may be gone (killed, or it dismissed us); nothing to tell it then.
   socket.on('error', () => {});
   return {

@@ -3,8 +3,23 @@
 // and its flock lock held until the module stops. Node and libuv open all of
 // their own descriptors close-on-exec, so one without FD_CLOEXEC is one we
 // inherited; the daemon closes those, except the ones it was handed on purpose.
-import { closeSync, readdirSync } from 'node:fs';
-import fsExt from 'fs-ext';
+// Node has no fcntl(2): the flags come from /proc/self/fdinfo, where O_CLOEXEC
+// stands for FD_CLOEXEC.
+import { closeSync, readdirSync, readFileSync } from 'node:fs';
+
+const O_CLOEXEC = 0o2000000;
+
+/** The descriptor's open flags (octal in fdinfo), or null when it is gone. */
+function descriptorFlags(fd: number): number | null {
+  let info: string;
+  try {
+    info = readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8');
+  } catch {
+    return null;
+  }
+  const flags = /^flags:\s*([0-7]+)$/m.exec(info);
+  return flags ? parseInt(flags[1], 8) : null;
+}
 
 /** Closes every inherited descriptor from 3 up but `keep`; returns the ones closed. */
 export function closeInheritedDescriptors(keep: readonly number[]): number[] {
@@ -12,14 +27,9 @@ export function closeInheritedDescriptors(keep: readonly number[]): number[] {
   for (const entry of readdirSync('/proc/self/fd')) {
     const fd = Number(entry);
     if (fd < 3 || keep.includes(fd)) continue;
-    let flags: number;
-    try {
-      flags = fsExt.fcntlSync(fd, 'getfd');
-    } catch {
-      // The directory's own descriptor, closed once the listing was read.
-      continue;
-    }
-    if ((flags & fsExt.constants.FD_CLOEXEC) !== 0) continue;
+    const flags = descriptorFlags(fd);
+    // null: the directory's own descriptor, closed once the listing was read.
+    if (flags === null || (flags & O_CLOEXEC) !== 0) continue;
     closeSync(fd);
     closed.push(fd);
   }

@@ -1,9 +1,11 @@
 // The `lock` file: flock(LOCK_EX|LOCK_NB) held for the daemon's whole life, so
 // `fuser lock` names the daemon and `flock -n lock true` fails while it runs.
+// The daemon opens and locks it itself: Node opens every file close-on-exec,
+// so the service never inherits the lock.
 import { closeSync, fchmodSync, fstatSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { constants as fsConstants } from 'node:fs';
-import fsExt from 'fs-ext';
 import { SuperviseError, describeCause } from '../core/supervise-error.js';
+import { tryFlock } from './flock-descriptor.js';
 import { isSameFile } from './same-file.js';
 
 /**
@@ -29,19 +31,51 @@ function openAndLock(path: string, shown: string): number {
     throw new SuperviseError('file-unusable', `unable to open ${shown}: ${describeCause(error)}`, { cause: error });
   }
   restrictMode(fd);
+  let locked: boolean;
   try {
-    fsExt.flockSync(fd, 'exnb');
+    locked = tryFlock(fd, 'exclusive');
   } catch (error) {
     closeSync(fd);
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EAGAIN' || code === 'EWOULDBLOCK') {
-      const holders = findLockHolders(path);
-      const who = holders.length > 0 ? `pid ${holders.join(', ')}` : 'another process';
-      throw new SuperviseError('lock-held', `unable to lock ${shown}: held by supervise ${who}`, { cause: error });
-    }
     throw new SuperviseError('file-unusable', `unable to lock ${shown}: ${describeCause(error)}`, { cause: error });
   }
+  if (!locked) {
+    closeSync(fd);
+    throw heldLockError(path, shown);
+  }
   return fd;
+}
+
+function heldLockError(path: string, shown: string): SuperviseError {
+  const holders = findLockHolders(path);
+  const who = holders.length > 0 ? `pid ${holders.join(', ')}` : 'another process';
+  return new SuperviseError('lock-held', `unable to lock ${shown}: held by supervise ${who}`);
+}
+
+/**
+ * Before the daemon starts: fails with the holder's pid when a flock is held
+ * on `path`, taking no lock itself (a racing daemon must never find this
+ * process as the holder). /proc/locks names the file by device and inode.
+ * The daemon's own lock decides; this only spares a loser a daemon's start.
+ */
+export function refuseHeldLock(path: string, shown: string = path): void {
+  let target: { dev: number; ino: number };
+  try {
+    target = statSync(path);
+  } catch {
+    return;
+  }
+  let locks: string;
+  try {
+    locks = readFileSync('/proc/locks', 'utf8');
+  } catch {
+    return;
+  }
+  // glibc's dev_t: minor in bits 0-7 and 20-31, major in bits 8-19 (and above 32).
+  const major = Math.floor(target.dev / 256) % 4096 + Math.floor(target.dev / 2 ** 32) * 4096;
+  const minor = (target.dev % 256) + (Math.floor(target.dev / 2 ** 20) % 4096) * 256;
+  const hex = (n: number) => n.toString(16).padStart(2, '0');
+  const id = ` ${hex(major)}:${hex(minor)}:${target.ino} `;
+  if (locks.split('\n').some((line) => line.includes(' FLOCK ') && line.includes(id))) throw heldLockError(path, shown);
 }
 
 /**

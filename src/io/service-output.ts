@@ -1,39 +1,57 @@
 // Opens `__stdout` and `__stderr` (or a FIFO an operator put in their place,
 // say for cronolog) for the service and the restart hook without ever
 // blocking the daemon: open(2) of a FIFO for writing waits for a reader, and
-// the daemon has only one thread. So open non-blocking, which fails at once
-// with ENXIO when nobody reads, then make the descriptor blocking again: the
-// service expects ordinary blocking writes on its fd 1 and 2.
-import { closeSync, constants, openSync, statSync } from 'node:fs';
+// the daemon has only one thread. So the first open is non-blocking, which
+// fails at once with ENXIO when nobody reads. The service expects ordinary
+// blocking writes on its fd 1 and 2, and Node has no fcntl(2) to clear
+// O_NONBLOCK, so the descriptor it gets is a second, blocking open of the same
+// file through /proc/self/fd/N (the same inode, whatever the path names by
+// then). For a FIFO we hold a read end of our own during that open, so it
+// cannot block even when the reader found a moment ago has just died.
+import { closeSync, constants, fstatSync, openSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import fsExt from 'fs-ext';
 import { describeCause } from '../core/supervise-error.js';
 
-// fs-ext names only the descriptor-flag and lock commands; these are Linux's numbers.
-const F_GETFL = 3;
-const F_SETFL = 4;
-
-const OUTPUT_FLAGS = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NONBLOCK;
+const PROBE_FLAGS = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NONBLOCK;
+const OUTPUT_FLAGS = constants.O_WRONLY | constants.O_APPEND;
 const OUTPUT_MODE = 0o644;
 
 export class ServiceOutputError extends Error {}
 
 /** Opens `path` for appending; throws ServiceOutputError reading `unable to open PATH: REASON`. */
 export function openServiceOutput(path: string, shownPath: string = path): number {
-  let fd: number;
+  let probe: number;
   try {
-    fd = openSync(path, OUTPUT_FLAGS, OUTPUT_MODE);
+    probe = openSync(path, PROBE_FLAGS, OUTPUT_MODE);
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENXIO' ? 'it is a FIFO that no process reads (ENXIO)' : describeCause(error);
     throw new ServiceOutputError(`unable to open ${shownPath}: ${reason}`, { cause: error });
   }
+  const same = `/proc/self/fd/${probe}`;
+  let readEnd: number | null = null;
   try {
-    fsExt.fcntlSync(fd, F_SETFL, fsExt.fcntlSync(fd, F_GETFL) & ~constants.O_NONBLOCK);
+    if (fstatSync(probe).isFIFO()) readEnd = openFifoReadEnd(same);
+    return openSync(same, OUTPUT_FLAGS);
   } catch (error) {
-    closeSync(fd);
     throw new ServiceOutputError(`unable to open ${shownPath}: ${describeCause(error)}`, { cause: error });
+  } finally {
+    if (readEnd !== null) closeSync(readEnd);
+    // Closed after the blocking descriptor is open: the FIFO's reader never sees its last writer go.
+    closeSync(probe);
   }
-  return fd;
+}
+
+/**
+ * A read end of our own (never read from) while the blocking open for
+ * writing runs; null when we may not read the FIFO (another user's 0622
+ * FIFO), and then that open relies on the reader the probe found.
+ */
+function openFifoReadEnd(path: string): number | null {
+  try {
+    return openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch {
+    return null;
+  }
 }
 
 /** Opens both output files, or neither. */
