@@ -7,6 +7,7 @@ import { parseSupervisectlArgs } from '../cli/supervisectl-options.js';
 import { EXIT_ONE_FAILED, EXIT_USAGE } from '../core/exit-codes.js';
 import { describeCause } from '../core/supervise-error.js';
 import type { CtlCommand } from '../ctl/ctl-command.js';
+import { completeStatusDirs } from '../ctl/complete-status-dirs.js';
 import { CtlError } from '../ctl/ctl-error.js';
 import { runSupervisectl } from '../ctl/run-supervisectl.js';
 import { findNonUtf8Argument } from '../io/argument-encoding.js';
@@ -39,7 +40,7 @@ async function main(): Promise<number> {
   const controller = new AbortController();
   let options: CtlCommand;
   try {
-    options = parseSupervisectlArgs(process.argv.slice(2));
+    options = parseSupervisectlArgs(process.argv.slice(2), completeStatusDirs);
   } catch (error) {
     if (error instanceof CtlError) {
       complain(error.message);

@@ -39,7 +39,8 @@ const SYNOPSIS = `Control and inspect services run by supervise.
   $0 alarm on|off DIR...
   $0 reload DIR...
   $0 check DIR...
-  $0 logs [-f] [-n LINES] [--stderr|--stdout] DIR`;
+  $0 logs [-f] [-n LINES] [--stderr|--stdout] DIR
+  $0 completion`;
 
 const EPILOGUE = `--wait[=SECONDS] waits ${DEFAULT_WAIT_SECONDS} s when given bare; write --wait=N, not --wait N.
 
@@ -67,7 +68,40 @@ function withDirs(command: Argv): Argv {
   return command.positional('DIR', { type: 'string', array: true, describe: 'status directory, e.g. status/redis' });
 }
 
-function defineCommandLine(): Argv {
+/** Lists the status directories that complete a partly typed DIR (reads the file system, so the caller passes it). */
+export type CompleteDirs = (current: string) => string[];
+
+/** Words that come before the DIRs of a verb, for completion (yargs completes only the top level's positionals). */
+const WORDS_BEFORE_DIRS: Readonly<Record<string, readonly string[]>> = { alarm: ['on', 'off'] };
+
+/**
+ * yargs' completion (verbs, options), with the word after `alarm` completed
+ * as on or off and every other word after a verb, unless it starts with `-`,
+ * as a DIR by `completeDirs`.
+ */
+function completeWith(completeDirs: CompleteDirs) {
+  return (
+    current: string,
+    argv: { _: (string | number)[] },
+    completionFilter: (onCompleted: (error: Error | null, completions: string[] | undefined) => void) => void,
+    done: (completions: string[]) => void,
+  ): void => {
+    completionFilter((_error, completions) => {
+      const words = argv._.map(String);
+      // The last word is the one being completed; the verb comes before it.
+      const verbAt = words.findIndex((word, index) => index < words.length - 1 && VERBS.includes(word));
+      if (verbAt === -1 || current.startsWith('-')) {
+        done(completions ?? []);
+        return;
+      }
+      const before = WORDS_BEFORE_DIRS[words[verbAt]];
+      const wordsAfterVerb = words.length - 1 - verbAt - 1;
+      done(before && wordsAfterVerb === 0 ? before.filter((word) => word.startsWith(current)) : completeDirs(current));
+    });
+  };
+}
+
+function defineCommandLine(completeDirs: CompleteDirs): Argv {
   let parser = yargs()
     .scriptName('supervisectl')
     .usage(SYNOPSIS)
@@ -105,6 +139,7 @@ function defineCommandLine(): Argv {
         .conflicts('stderr', 'stdout'),
     )
     .example('$0 logs -f -n 50 --stderr status/redis', 'follow the service stderr')
+    .completion('completion', 'print a bash completion script: source <(supervisectl completion)', completeWith(completeDirs))
     .demandCommand(1, 'name a verb; see supervisectl --help')
     .epilogue(EPILOGUE)
     .help()
@@ -142,19 +177,22 @@ function linesOf(value: unknown): number {
   return value;
 }
 
-const VERBS: readonly string[] = ['status', ...CONTROL_ACTIONS, 'alarm', 'reload', 'check', 'logs'];
+const VERBS: readonly string[] = ['status', ...CONTROL_ACTIONS, 'alarm', 'reload', 'check', 'logs', 'completion'];
+/** The option bash's completion function calls us with (yargs' name for it). */
+const COMPLETION_REQUEST = '--get-yargs-completions';
 
-export function parseSupervisectlArgs(argv: readonly string[]): CtlCommand {
+export function parseSupervisectlArgs(argv: readonly string[], completeDirs: CompleteDirs = () => []): CtlCommand {
   // yargs' strict mode would say "Unknown arguments: bogus, status/x".
   const first = argv[0];
   if (first !== undefined && !first.startsWith('-') && !VERBS.includes(first)) {
     throw usageError(`unknown verb ${JSON.stringify(first)}; see supervisectl --help`);
   }
   let helpText: string | null = null;
-  // The callback form hands back what yargs would print (help) instead of
-  // printing it, so the run decides where text goes.
-  const parsed = defineCommandLine().parse(expandBareWait(argv), {}, (_error, args, output) => {
-    if (args.help === true) helpText = output;
+  const printsOnly = first === 'completion' || argv.includes(COMPLETION_REQUEST);
+  // The callback form hands back what yargs would print (help, the completion
+  // script, completions) instead of printing it, so the run decides where text goes.
+  const parsed = defineCommandLine(completeDirs).parse(expandBareWait(argv), {}, (_error, args, output) => {
+    if (args.help === true || printsOnly) helpText = output;
   }) as Record<string, unknown>;
   if (helpText !== null) return { verb: 'help', text: helpText };
 
