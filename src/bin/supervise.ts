@@ -14,7 +14,6 @@ import { NOTICE_LOG_FILE, readLogMaxBytes, WARNING_LOG_FILE } from '../log/log-f
 import type { DaemonPayload } from '../daemon/run-daemon.js';
 import { findNonUtf8Argument, findNonUtf8WorkingDirectory } from '../io/argument-encoding.js';
 import { spawnDaemon, type DaemonLaunch, type HandoffResult } from '../io/daemon-handoff.js';
-import { ensureFifos } from '../io/fifo.js';
 import { acquireLock, refuseHeldLock } from '../io/lock-file.js';
 import { resolveExecutable } from '../io/resolve-executable.js';
 import { checkServiceOutputs } from '../io/service-output.js';
@@ -47,7 +46,6 @@ function checkRestartHook(hook: string): void {
 interface EarlyDaemon {
   statusDir: string;
   launch: DaemonLaunch;
-  fifos: Promise<void>;
   /** Dismisses the daemon. */
   abandon(): void;
 }
@@ -72,13 +70,12 @@ function startDaemonEarly(argv: readonly string[]): EarlyDaemon | null {
     prepareStatusDir(guess.statusDir);
     refuseHeldLock(join(guess.statusDir, 'lock'));
     checkFilesWritable(guess.statusDir);
+    // The FIFOs are the daemon's to make, under its lock: two racing
+    // supervise making them here would fail each other's mkfifo.
     const launch = spawnDaemon(DAEMON_SCRIPT, argv);
-    const fifos = ensureFifos([join(guess.statusDir, 'control'), join(guess.statusDir, 'ok')]);
-    fifos.catch(() => {});
     return {
       statusDir: guess.statusDir,
       launch,
-      fifos,
       // Nothing is removed: another supervise may be racing for this directory.
       abandon() {
         launch.dismiss();
@@ -116,12 +113,6 @@ async function main(argv: readonly string[]): Promise<number> {
     return mainInOrder(argv);
   }
   if (!early) return mainInOrder(argv);
-  try {
-    await early.fifos;
-  } catch (error) {
-    early.abandon();
-    throw new SuperviseError('status-dir-unusable', `unable to create the FIFOs in ${options.statusDir}: ${describeCause(error)}`, { cause: error });
-  }
   return reportResult(await early.launch.send(payload));
 }
 

@@ -1,5 +1,5 @@
 // The `control` and `ok` FIFOs (SPEC section 3).
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, closeSync, constants, lstatSync, openSync, unlinkSync } from 'node:fs';
 import { Socket } from 'node:net';
 
@@ -30,17 +30,6 @@ const MKFIFO_ARGS = ['-m', '600', '--'];
 /** Makes sure `path` is a FIFO with mode 0600; anything else there is replaced. */
 export function ensureFifo(path: string): void {
   if (clearForFifo(path)) execFileSync('mkfifo', [...MKFIFO_ARGS, path], { stdio: 'ignore' });
-}
-
-/** ensureFifo for several paths with one mkfifo, without blocking the event loop. */
-export function ensureFifos(paths: readonly string[]): Promise<void> {
-  const missing = paths.filter(clearForFifo);
-  if (missing.length === 0) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    execFile('mkfifo', [...MKFIFO_ARGS, ...missing], { encoding: 'utf8' }, (error, _stdout, stderr) =>
-      error ? reject(new Error(stderr.trim() || error.message)) : resolve(),
-    );
-  });
 }
 
 export interface ControlReader {
