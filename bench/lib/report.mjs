@@ -99,7 +99,7 @@ export function renderTable({ rows, peers, analysis }) {
 
 /** Printed under the table, so that a pasted table keeps its caveats. */
 export const NOTES = [
-  'daemontools, runit and s6 start the service through `./run` (`#!/bin/sh` + `exec stamp-service …`): one dash start-up is inside their start-up, restart and crash-loop figures. Ours and supervisord exec it directly.',
+  'Every peer execs the service binary directly, no shell in between: for daemontools, runit and s6 `./run` is a symlink to stamp-service (mode and stamp file in the supervisor\'s environment), supervisord\'s `command=` and ours name the binary.',
   "Control latency includes starting each peer's tool (supervisorctl is Python); ours is a direct non-blocking write of `k` into `control`, no process started.",
   'Idle is measured from {settleSeconds} s after start-up, summed over every thread; the "after start-up" rows cover those first {settleSeconds} s (V8 runs its memory reducer once, 8-10 s after a Node process starts).',
   'Memory counts the supervisor processes only, summed and divided by the number of services.',

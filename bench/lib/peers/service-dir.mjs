@@ -1,9 +1,10 @@
 // daemontools, runit and s6 are run the same way: one supervisor process per
-// service directory whose ./run execs the service. /bin/sh reads ./run and
-// execs the fixture, so their start-up and restart figures include one
-// dash start-up (about a millisecond): these tools cannot start a binary
-// with arguments without a run script.
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// service directory, whose ./run is a symlink to the fixture binary. They
+// exec ./run with no arguments and their own environment, so the fixture's
+// mode and stamp file go in the supervisor's environment (STAMP_MODE,
+// STAMP_FILE): the service is exec'd directly, no shell in between, as ours
+// and supervisord run it.
+import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { debianVersion } from '../setup.mjs';
 import { Deployment, runTool } from './deployment.mjs';
@@ -18,14 +19,15 @@ class ServiceDirDeployment extends Deployment {
   setup() {
     this.serviceDirs.forEach((serviceDir, i) => {
       mkdirSync(serviceDir);
-      const run = join(serviceDir, 'run');
-      writeFileSync(run, `#!/bin/sh\nexec ${this.serviceArgv(i).join(' ')}\n`);
-      chmodSync(run, 0o755);
+      symlinkSync(this.fixture, join(serviceDir, 'run'));
     });
   }
 
   async start() {
-    this.supervisors = this.serviceDirs.map((serviceDir) => this.launch(this.spec.supervisor, [serviceDir]));
+    this.supervisors = this.serviceDirs.map((serviceDir, i) => {
+      const { mode, stampFile } = this.services[i];
+      return this.launch(this.spec.supervisor, [serviceDir], { env: { ...process.env, STAMP_MODE: mode, STAMP_FILE: stampFile } });
+    });
   }
 
   supervisorPids() {
