@@ -13,9 +13,10 @@ import { buildFixture, installMissingPeers } from './lib/setup.mjs';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 
-const USAGE = `usage: node bench/run.mjs [--quick] [--only=METRIC[,METRIC]] [--peers=PEER[,PEER]] [--no-install]
+const USAGE = `usage: node bench/run.mjs [--quick] [--latency-runs=N] [--only=METRIC[,METRIC]] [--peers=PEER[,PEER]] [--no-install]
 
   --quick        fewer repetitions (5 latency runs, 3 start-ups, 5 s idle, 10 services for memory)
+  --latency-runs=N  restart and control runs per peer (default 20, 5 with --quick): more runs, steadier medians
   --only=...     metrics to run: ${METRIC_NAMES.join(', ')}
   --peers=...    supervisors to run: ${PEERS.map((peer) => peer.id).join(', ')}
   --no-install   do not apt-get install missing peers; leave them out
@@ -30,6 +31,7 @@ function parseOptions(argv) {
     args: argv,
     options: {
       quick: { type: 'boolean', default: false },
+      'latency-runs': { type: 'string' },
       only: { type: 'string' },
       peers: { type: 'string' },
       'no-install': { type: 'boolean', default: false },
@@ -49,10 +51,18 @@ function parseOptions(argv) {
   return {
     help: values.help,
     quick: values.quick,
+    latencyRuns: latencyRunsOf(values['latency-runs']),
     install: !values['no-install'],
     metrics: list(values.only, METRIC_NAMES, 'only'),
     peerIds: list(values.peers, PEERS.map((peer) => peer.id), 'peers'),
   };
+}
+
+function latencyRunsOf(text) {
+  if (text === undefined) return null;
+  const runs = Number(text);
+  if (!Number.isInteger(runs) || runs < 1 || runs > 1000) throw new Error(`--latency-runs: ${text} is not a whole number from 1 to 1000`);
+  return runs;
 }
 
 const log = (message) => process.stderr.write(`bench: ${message}\n`);
@@ -88,7 +98,7 @@ async function main() {
     return 1;
   }
   const fixture = buildFixture(log);
-  const plan = makePlan(options.quick);
+  const plan = makePlan(options.quick, options.latencyRuns);
   const rows = ROWS.filter((row) => options.metrics.includes(row.metric));
 
   root = mkdtempSync('/tmp/supervise-bench-');

@@ -34,11 +34,12 @@ export const METRIC_NAMES = [...new Set(ROWS.map((row) => row.metric))];
  * worker threads) once, about 8-10 s after a Node process starts; that
  * start-up tail has rows of its own.
  */
-export function plan(quick) {
+export function plan(quick, latencyRuns = null) {
   const common = { crashSeconds: 10, settleSeconds: 15 };
-  return quick
+  const chosen = quick
     ? { ...common, latencyRuns: 5, startupRuns: 3, idleSeconds: 5, memoryServices: 10 }
     : { ...common, latencyRuns: 20, startupRuns: 10, idleSeconds: 20, memoryServices: 50 };
+  return latencyRuns === null ? chosen : { ...chosen, latencyRuns };
 }
 
 const FIRST_START_TIMEOUT_MS = 15_000;

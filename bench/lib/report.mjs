@@ -14,13 +14,14 @@ const MIB = 1024;
 export const GOALS = [
   {
     row: 'restart',
-    text: '≤ 2× daemontools, < supervisord',
-    evaluate: (m) => latencyGoal(m('restart', 'ours'), m('restart', 'daemontools'), m('restart', 'supervisord')),
+    // Issue 9: with every peer exec'ing the service directly, at most 1.5x daemontools.
+    text: '≤ 1.5× daemontools, < supervisord',
+    evaluate: (m) => latencyGoal(1.5, m('restart', 'ours'), m('restart', 'daemontools'), m('restart', 'supervisord')),
   },
   {
     row: 'control',
     text: '≤ 2× daemontools, < supervisord',
-    evaluate: (m) => latencyGoal(m('control', 'ours'), m('control', 'daemontools'), m('control', 'supervisord')),
+    evaluate: (m) => latencyGoal(2, m('control', 'ours'), m('control', 'daemontools'), m('control', 'supervisord')),
   },
   { row: 'startup', text: 'ours < 150 ms', evaluate: (m) => known(m('startup', 'ours')) && m('startup', 'ours') < 150 },
   { row: 'crash-starts', text: '= daemontools', evaluate: (m) => known(m('crash-starts', 'ours'), m('crash-starts', 'daemontools')) && m('crash-starts', 'ours') === m('crash-starts', 'daemontools') },
@@ -33,8 +34,8 @@ function known(...values) {
   return values.every((value) => Number.isFinite(value)) ? true : null;
 }
 
-function latencyGoal(ours, daemontools, supervisord) {
-  return known(ours, daemontools, supervisord) && ours <= 2 * daemontools && ours < supervisord;
+function latencyGoal(factor, ours, daemontools, supervisord) {
+  return known(ours, daemontools, supervisord) && ours <= factor * daemontools && ours < supervisord;
 }
 
 function formatNumber(value, unit) {

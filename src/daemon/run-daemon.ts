@@ -98,10 +98,8 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
     logger,
     writeStatus: (state) => keeper.writeStatus(() => statusWriter.write(state)),
     startService(callbacks) {
-      // __stdout and __stderr are opened in the status directory: make sure it is there.
-      keeper.check(false);
-      try {
-        return startService({
+      const start = () =>
+        startService({
           executable,
           argv: options.command,
           output: serviceOutput(held),
@@ -109,6 +107,16 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
           onExit: callbacks.onExit,
           onStartFailed: (reason) => callbacks.onStartFailed(reason, 'exec'),
         });
+      try {
+        try {
+          return start();
+        } catch (error) {
+          // The directory the outputs are opened in was removed (inotify may not have said so yet):
+          // re-create it and try once more. Looking first at every start would slow every restart.
+          if (!isMissingDirectory(error)) throw error;
+          keeper.check(false);
+          return start();
+        }
       } catch (error) {
         // __stdout or __stderr cannot be opened (a directory, another user's file, a FIFO nobody reads).
         if (!(error instanceof ServiceOutputError)) throw error;
@@ -200,6 +208,10 @@ function machineConfig(settings: ModuleConfig, options: SuperviseOptions): Machi
 function serviceOutput(held: HeldStatusDir, as: 'opened' | 'shown' = 'opened'): { stdout: string; stderr: string } {
   const path = (name: string) => (as === 'opened' ? held.file(name) : held.shownFile(name));
   return { stdout: path('__stdout'), stderr: path('__stderr') };
+}
+
+function isMissingDirectory(error: unknown): boolean {
+  return error instanceof ServiceOutputError && (error.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
 }
 
 /** An unreadable __stderr must not keep the alarm from going out. */
