@@ -1,7 +1,7 @@
 // Reliability: parts of the status directory removed or replaced under a
 // running supervise. It must re-create what it needs, log a WARNING and keep
 // supervising, and do so without polling: the removal itself wakes it.
-import { closeSync, constants, lstatSync, openSync, readFileSync, readdirSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, lstatSync, openSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { waitForLog } from '../helpers/wait-for-log.js';
@@ -12,6 +12,7 @@ import {
   isAlive,
   readLog,
   readStatus,
+  readStatusJson,
   runCommand,
   startSupervised,
   waitForServicePid,
@@ -145,5 +146,22 @@ describe('tampering with a running supervise', () => {
     await expectStillSupervising(dir, servicePid);
     // The new service writes into the re-created __stdout and __stderr.
     expect(lstatSync(join(dir, '__stderr')).isFile()).toBe(true);
+  });
+
+  it('re-creates the directory for a restart that comes before the removal is noticed', async () => {
+    const { dir, daemonPid, servicePid } = await startTampered([FOREVER]);
+    // Past the one-second pacing, so the restart is immediate, not armed for later.
+    const startedAt = Date.parse(readStatusJson(dir).since);
+    await waitFor(() => Date.now() > startedAt + 1_100 || undefined, { what: '1.1 s after the start' });
+    // The service dies in the same breath as the directory: its restart opens
+    // __stdout in a directory that is gone, before inotify's news is handled.
+    rmSync(dir, { recursive: true, force: true });
+    process.kill(servicePid, 'SIGKILL');
+    const next = await waitForServicePid(dir, servicePid);
+    expect(isAlive(next)).toBe(true);
+    expect(lstatSync(join(dir, '__stdout')).isFile()).toBe(true);
+    // The last exit is the kill, not a failed start (which would be code 127).
+    expect(readStatusJson(dir).lastExit).toMatchObject({ signal: 'SIGKILL', code: null });
+    await expectLockHeldBy(dir, daemonPid);
   });
 });
