@@ -37,19 +37,19 @@ describe('restarting', () => {
     expect(readLog(dir)).toMatch(new RegExp(`service svc was killed by SIGKILL, pid ${servicePid}, ran [\\d.]+ s\\n`));
   });
 
-  it('starts a service that exits at once about once a second, never faster', async () => {
+  // The exact second is the unit tests' (restart-pacing, supervisor shell, on
+  // a clock moved by hand); here, that the daemon paces at all. The stamp is
+  // taken by a shell script after exec, so its jitter under load can eat into
+  // the second: a gap well above zero, not the exact 1 s, is what is asserted.
+  it('paces a service that exits at once instead of restarting it in a loop', async () => {
     const stamps = join(makeTempDir(), 'stamps');
-    await startSupervised([join(FIXTURES, 'stamp-and-exit.sh'), stamps]);
-    await waitFor(() => readStamps(stamps).length >= 6 || undefined, { what: 'six starts', timeoutMs: 15_000 });
+    const { dir } = await startSupervised([join(FIXTURES, 'stamp-and-exit.sh'), stamps]);
+    await waitFor(() => readStamps(stamps).length >= 4 || undefined, { what: 'four starts', timeoutMs: 15_000 });
     const starts = readStamps(stamps).map((stamp) => stamp.ns);
-    const firstFive = starts.filter((ns) => ns - starts[0] < 5_000_000_000n);
-    // Starts within the first 5 s: one at 0 s and one a second after it, so 5 (6 only on the 5 s edge).
-    expect(firstFive.length).toBeGreaterThanOrEqual(5);
-    expect(firstFive.length).toBeLessThanOrEqual(6);
     for (let index = 1; index < starts.length; index += 1) {
-      // The stamp is taken a little after exec, so allow the start jitter below 1 s.
-      expect(Number(starts[index] - starts[index - 1]) / 1e6).toBeGreaterThan(950);
+      expect(Number(starts[index] - starts[index - 1]) / 1e6).toBeGreaterThan(500);
     }
+    expect(readLog(dir)).toMatch(/exited with code 0, pid \d+, ran [\d.]+ s\n/);
   });
 
   // That the cancelled start never comes is checked on a clock moved by hand
