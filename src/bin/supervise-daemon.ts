@@ -19,7 +19,7 @@ const handoff = openHandoff(handoffPath);
 try {
   const payload = (await handoff.receive()) as DaemonPayload;
   const lockFd = acquireLock(join(payload.options.statusDir, 'lock'));
-  runDaemon(payload, { lockFd, report: handoff.report, inherited: [] });
+  runDaemon(payload, { lockFd, report: handoff.report });
 } catch (error) {
   if (error instanceof SuperviseError) {
     handoff.report({ ok: false, exitCode: error.exitCode, message: error.message });

@@ -141,7 +141,7 @@ async function mainInOrder(argv: readonly string[]): Promise<number> {
     checkFilesWritable(options.statusDir);
     const { runDaemon } = await import('../daemon/run-daemon.js');
     setSuperviseTitle(argv);
-    runDaemon(payload, { lockFd, report: null, inherited: [] });
+    runDaemon(payload, { lockFd, report: null });
     return -1;
   }
   // The daemon takes the lock; a held one is reported here without starting it.

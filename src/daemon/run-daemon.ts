@@ -44,8 +44,6 @@ export interface DaemonDescriptors {
   lockFd: number;
   /** The channel to the foreground supervise; null with --foreground. */
   report: ((result: HandoffResult) => void) | null;
-  /** Other inherited descriptors the service must not see. */
-  inherited: readonly number[];
 }
 
 export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors): void {
@@ -57,7 +55,7 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
 
   // Descriptors and signals: the service inherits only fd 0-2, and a hang-up of the caller's terminal is nothing.
   restoreCallerEnvironment();
-  closeInheritedDescriptors([descriptors.lockFd, ...descriptors.inherited]);
+  closeInheritedDescriptors();
   process.on('SIGHUP', () => {});
 
   // The log: lines are kept in memory until winston loads, after the first start (attachLogFiles).

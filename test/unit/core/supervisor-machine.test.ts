@@ -72,6 +72,17 @@ describe('supervisor machine: starting and pacing', () => {
 });
 
 describe('supervisor machine: control commands', () => {
+  it('stops a service whose start was under way when d came, as soon as it is known to run', () => {
+    // boot issues the start; d arrives before the outcome (an exec reported later).
+    const { state, effects } = run([boot(0), control('down', 1), started(100, 2)]);
+    expect(kinds(effects)).toEqual([
+      { kind: 'start' },
+      { kind: 'signal', pid: 100, signal: 'SIGTERM' },
+      { kind: 'signal', pid: 100, signal: 'SIGCONT' },
+    ]);
+    expect(state).toMatchObject({ phase: 'stopping', want: 'down' });
+  });
+
   const up = [boot(0), started(100, 0)];
 
   it('d sends TERM then CONT, marks the exit expected and does not restart', () => {
