@@ -1,12 +1,11 @@
 // Lets the daemon start the service before winston has loaded (about 45 ms
 // of module evaluation): lines logged until then wait here with the time they
 // were logged, and go to the real files, in order, once the logger is there.
+import type { SupervisorLogger } from '../supervisor.js';
 import type { LogLevel } from './log-line-format.js';
 
-export interface LevelLogger {
-  notice(message: string): void;
-  warning(message: string): void;
-  fatal(message: string): void;
+/** The supervisor's logger, and a way to close the files. */
+export interface LevelLogger extends SupervisorLogger {
   /** Resolves once every line logged before it is written out. */
   close(): Promise<void>;
 }
