@@ -1,6 +1,7 @@
 // status.json (SPEC section 3, beyond): the state for programs, written like
 // `status` (.new then rename) at the same moments. supervisectl reads it.
 import { currentWindow } from '../core/alarm-policy.js';
+import type { ExitCounts } from '../core/exit-counts.js';
 import { limitsOf, type SupervisorState } from '../core/supervisor-machine.js';
 import type { Want } from '../core/types.js';
 
@@ -35,6 +36,8 @@ export interface StatusJson {
   lastExit: StatusJsonExit | null;
   alarmWindow: { openedAt: string; exits: number; coreDumps: number } | null;
   limits: { alarmInterval: number; maxTries: number; maxTriesIfCoredumped: number; stopTimeout: number };
+  /** Exits since supervise started, by expected and core dump (disjoint counts; SPEC section 14's exits_total). */
+  exits: ExitCounts;
 }
 
 /** Facts of the supervise process that the machine's state does not hold. */
@@ -44,8 +47,13 @@ export interface StatusJsonFacts {
   command: readonly string[];
 }
 
-/** status.json for the machine's state at `now` (the alarm window shown is the one still open). */
+/** status.json text for the machine's state at `now`. */
 export function encodeStatusJson(state: SupervisorState, facts: StatusJsonFacts, now: number): string {
+  return `${JSON.stringify(statusJsonOf(state, facts, now), null, 2)}\n`;
+}
+
+/** The status.json object for the machine's state at `now` (the alarm window shown is the one still open). */
+export function statusJsonOf(state: SupervisorState, facts: StatusJsonFacts, now: number): StatusJson {
   const exit = state.lastExit;
   const settings = state.config.settings;
   const window = currentWindow(state.window, limitsOf(state.config), now);
@@ -76,6 +84,7 @@ export function encodeStatusJson(state: SupervisorState, facts: StatusJsonFacts,
       maxTriesIfCoredumped: settings.maxTriesIfCoredumped,
       stopTimeout: settings.stopTimeout,
     },
+    exits: { ...state.exitCounts },
   };
-  return `${JSON.stringify(json, null, 2)}\n`;
+  return json;
 }

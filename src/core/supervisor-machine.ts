@@ -5,6 +5,7 @@
 // carries effects out. Time is always an argument.
 import { decideOnExit, nextHookCount, type AlarmLimits, type AlarmWindow } from './alarm-policy.js';
 import { judgeExit } from './expected-exit.js';
+import { countExit, NO_EXITS, type ExitCounts } from './exit-counts.js';
 import { ORPHAN_KILL_WAIT_MS, orphanKillDelayMs } from './orphan-service.js';
 import { nextStartAt } from './restart-pacing.js';
 import { EXIT_COMMAND, EXIT_GAVE_UP, EXIT_LOCK } from './exit-codes.js';
@@ -99,6 +100,8 @@ export interface SupervisorState {
   readonly hookCounter: { count: number; lastExitAt: number } | null;
   readonly window: AlarmWindow | null;
   readonly lastExit: ServiceExit | null;
+  /** Exits since this supervise started, for the metrics (SPEC section 14). */
+  readonly exitCounts: ExitCounts;
 }
 
 /** One control command as an event of the table; a read of control applies its runs through these. */
@@ -193,6 +196,7 @@ export function initialState(
     hookCounter: null,
     window: null,
     lastExit: null,
+    exitCounts: NO_EXITS,
   };
 }
 
@@ -424,7 +428,8 @@ function startFailed(state: SupervisorState, event: Extract<TableEvent, { kind: 
   }
   // Later, a failed exec is an exit like any other: paced, counted and alarmed.
   const exit: ServiceExit = { pid: 0, code: EXEC_FAILED_CODE, signal: null, coreDumped: false, at, uptimeMs: 0, expected: false };
-  return afterExit({ ...state, lastStartAt: at, lastExit: exit }, exit, at, [log('warning', `unable to start service ${state.name}: ${reason}`)]);
+  const counted = { ...state, lastStartAt: at, lastExit: exit, exitCounts: countExit(state.exitCounts, exit) };
+  return afterExit(counted, exit, at, [log('warning', `unable to start service ${state.name}: ${reason}`)]);
 }
 
 function exited(state: SupervisorState, event: Extract<TableEvent, { kind: 'exited' }>): Step {
@@ -447,8 +452,9 @@ function exited(state: SupervisorState, event: Extract<TableEvent, { kind: 'exit
   const uptime = (exit.uptimeMs / 1000).toFixed(exit.uptimeMs < 10_000 ? 1 : 0);
   const expectation = verdict.expected ? ', expected' : verdict.why !== null ? `, not expected: ${verdict.why}` : '';
   const next: SupervisorState = { ...state, service: null, since: event.at, paused: false, endSignalledAt: null, lastExit: exit };
+  const counted: SupervisorState = { ...next, exitCounts: countExit(state.exitCounts, exit) };
   const report = log('notice', `service ${state.name} ${describeExit(exit)}, pid ${exit.pid}, ran ${uptime} s${expectation}`);
-  const after = afterExit(next, exit, event.at, [report]);
+  const after = afterExit(counted, exit, event.at, [report]);
   if (state.phase !== 'stopping') return after;
   return { state: after.state, effects: [{ kind: 'cancel-stop-timeout' }, ...after.effects] };
 }

@@ -396,3 +396,20 @@ describe('supervisor machine: which exits after a signal are expected', () => {
     expect(state.window?.exits).toBe(1);
   });
 });
+
+describe('supervisor machine: exit counts for the metrics', () => {
+  it('counts each exit once by expected and core dump, a failed exec as an unexpected exit', () => {
+    const { state } = run([
+      boot(0),
+      started(1, 0),
+      exited(1, 1000), // unexpected, code 1
+      started(2, 2000),
+      exited(2, 3000, 'SIGSEGV'), // unexpected core dump
+      started(3, 4000),
+      control('kill', 5000),
+      exited(3, 5100, 'SIGKILL'), // expected
+      { kind: 'start-failed', reason: 'No such file', cause: 'exec', at: 6000 },
+    ]);
+    expect(state.exitCounts).toEqual({ expected: 1, unexpected: 2, expectedCoreDumps: 0, unexpectedCoreDumps: 1 });
+  });
+});
