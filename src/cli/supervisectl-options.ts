@@ -40,6 +40,7 @@ const SYNOPSIS = `Control and inspect services run by supervise.
   $0 reload DIR...
   $0 check DIR...
   $0 logs [-f] [-n LINES] [--stderr|--stdout] DIR
+  $0 metrics DIR...
   $0 completion`;
 
 const EPILOGUE = `--wait[=SECONDS] waits ${DEFAULT_WAIT_SECONDS} s when given bare; write --wait=N, not --wait N.
@@ -139,6 +140,8 @@ function defineCommandLine(completeDirs: CompleteDirs): Argv {
         .conflicts('stderr', 'stdout'),
     )
     .example('$0 logs -f -n 50 --stderr status/redis', 'follow the service stderr')
+    .command('metrics <DIR..>', 'print the Prometheus text format for the directories', withDirs)
+    .example('$0 metrics status/*', 'supervise_service_up{module="redis",dir="/srv/status/redis"} 1 ...')
     .completion('completion', 'print a bash completion script: source <(supervisectl completion)', completeWith(completeDirs))
     .demandCommand(1, 'name a verb; see supervisectl --help')
     .epilogue(EPILOGUE)
@@ -177,7 +180,7 @@ function linesOf(value: unknown): number {
   return value;
 }
 
-const VERBS: readonly string[] = ['status', ...CONTROL_ACTIONS, 'alarm', 'reload', 'check', 'logs', 'completion'];
+const VERBS: readonly string[] = ['status', ...CONTROL_ACTIONS, 'alarm', 'reload', 'check', 'logs', 'metrics', 'completion'];
 /** The option bash's completion function calls us with (yargs' name for it). */
 const COMPLETION_REQUEST = '--get-yargs-completions';
 
@@ -204,6 +207,7 @@ export function parseSupervisectlArgs(argv: readonly string[], completeDirs: Com
       return { verb, alarmsOn: parsed.STATE === 'on', dirs: dirsOf(parsed) };
     case 'reload':
     case 'check':
+    case 'metrics':
       return { verb, dirs: dirsOf(parsed) };
     case 'logs':
       return {

@@ -15,6 +15,8 @@ export const DEFAULT_CONFIG: Readonly<ModuleConfig> = Object.freeze({
   mailFrom: null,
   gsmCommand: 'gsmsend-script',
   stopTimeout: 0,
+  metricsDir: null,
+  alarmAlertmanager: null,
 });
 
 /** A fresh, mutable copy of the defaults: no alarms, no limits. */

@@ -20,4 +20,8 @@ export interface ModuleConfig {
   gsmCommand: string;
   /** Seconds between TERM and KILL when stopping; 0 never sends KILL. */
   stopTimeout: number;
+  /** Directory for node_exporter's textfile collector: supervise_MODULE.prom is written there; null writes none. */
+  metricsDir: string | null;
+  /** Alertmanager base URL (http:// or https://) every alarm is also POSTed to; null sends none. */
+  alarmAlertmanager: string | null;
 }

@@ -53,7 +53,7 @@ export interface ConfigResult {
 
 type NumberField = 'alarmInterval' | 'maxTries' | 'maxTriesIfCoredumped' | 'stopTimeout';
 type ListField = 'alarmMail' | 'alarmGsm';
-type TextField = 'mailTransport' | 'mailFrom' | 'gsmCommand';
+type TextField = 'mailTransport' | 'mailFrom' | 'gsmCommand' | 'metricsDir' | 'alarmAlertmanager';
 
 type KeySpec =
   | { kind: 'number'; field: NumberField }
@@ -71,6 +71,8 @@ const KEYS: Readonly<Record<string, KeySpec>> = {
   mail_from: { kind: 'text', field: 'mailFrom' },
   gsm_command: { kind: 'text', field: 'gsmCommand' },
   stop_timeout: { kind: 'number', field: 'stopTimeout' },
+  metrics_dir: { kind: 'text', field: 'metricsDir' },
+  alarm_alertmanager: { kind: 'text', field: 'alarmAlertmanager' },
 };
 
 const GLOBAL_SECTION = 'global';
@@ -299,7 +301,8 @@ function describeConfig(config: ModuleConfig, sources: Map<keyof ModuleConfig, s
         break;
       case 'text': {
         const value = config[spec.field];
-        shown = value === null ? 'supervise@HOST' : spec.field === 'mailTransport' ? maskCredentials(value) : value;
+        if (value === null) shown = spec.field === 'mailFrom' ? 'supervise@HOST' : '(none)';
+        else shown = spec.field === 'mailTransport' || spec.field === 'alarmAlertmanager' ? maskCredentials(value) : value;
         break;
       }
     }
@@ -357,6 +360,7 @@ function parseWholeNumber(value: string): number | null {
 }
 
 function checkText(key: string, value: string): string | null {
+  if (key === 'alarm_alertmanager') return checkAlertmanagerUrl(value);
   if (key !== 'mail_transport' || value === 'sendmail') return null;
   const expected = 'expected sendmail or an smtp:// or smtps:// URL';
   let url: URL;
@@ -366,6 +370,19 @@ function checkText(key: string, value: string): string | null {
     return expected;
   }
   if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') return expected;
+  if (url.hostname === '') return `${expected} with a host`;
+  return null;
+}
+
+function checkAlertmanagerUrl(value: string): string | null {
+  const expected = 'expected an http:// or https:// URL such as http://127.0.0.1:9093';
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return expected;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return expected;
   if (url.hostname === '') return `${expected} with a host`;
   return null;
 }

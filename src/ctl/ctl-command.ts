@@ -11,6 +11,7 @@ export type CtlCommand =
   | { readonly verb: 'alarm'; readonly alarmsOn: boolean; readonly dirs: Dirs }
   | { readonly verb: 'reload'; readonly dirs: Dirs }
   | { readonly verb: 'check'; readonly dirs: Dirs }
+  | { readonly verb: 'metrics'; readonly dirs: Dirs }
   | {
       readonly verb: 'logs';
       readonly dir: string;

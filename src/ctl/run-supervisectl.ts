@@ -10,6 +10,7 @@ import { exitCodeOf, type DirOutcome } from './dir-outcome.js';
 import { runCheck } from './run-check.js';
 import { runControl } from './run-control.js';
 import { runLogs } from './run-logs.js';
+import { runMetrics } from './run-metrics.js';
 import { runStatus } from './run-status.js';
 
 async function runVerb(options: Exclude<CtlCommand, { verb: 'help' }>, context: CtlContext): Promise<DirOutcome[]> {
@@ -34,6 +35,8 @@ async function runVerb(options: Exclude<CtlCommand, { verb: 'help' }>, context: 
       return runCheck(options.dirs, context);
     case 'logs':
       return runLogs(options.dir, options, context);
+    case 'metrics':
+      return runMetrics(options.dirs, context);
   }
 }
 

@@ -262,7 +262,7 @@ describe('parseConfig: warnings', () => {
   it('warns about keys outside a section, unknown keys and indented keys', () => {
     expect(warningsOf('max_tries : 1\n[global]\nmax_try : 2\n  alarm_interval : 60\n')).toEqual([
       `unable to parse ${FILE} line 1: "max_tries : 1" (key outside any [section])`,
-      `${FILE} line 3: unknown key "max_try" is ignored; known keys: alarm_interval, max_tries, max_tries_if_coredumped, alarm_mail, alarm_gsm, mail_transport, mail_from, gsm_command, stop_timeout`,
+      `${FILE} line 3: unknown key "max_try" is ignored; known keys: alarm_interval, max_tries, max_tries_if_coredumped, alarm_mail, alarm_gsm, mail_transport, mail_from, gsm_command, stop_timeout, metrics_dir, alarm_alertmanager`,
       `unable to parse ${FILE} line 4: "  alarm_interval : 60" (keys must start at the beginning of the line)`,
     ]);
   });
@@ -296,6 +296,25 @@ describe('parseConfig: warnings', () => {
       expect(result.warnings).toHaveLength(1);
       expect(result.warnings[0]).toContain(`line 2: mail_transport "${value}"`);
     }
+  });
+
+  it('warns about an alarm_alertmanager that is not an http(s) URL and keeps none', () => {
+    for (const value of ['127.0.0.1:9093', 'smtp://am.example.com', 'http://']) {
+      const result = parseConfig(`[global]\nalarm_alertmanager : ${value}\n`, 'web', FILE);
+      expect(result.config.alarmAlertmanager).toBeNull();
+      expect(result.warnings).toEqual([
+        `unable to parse ${FILE} line 2: alarm_alertmanager "${value}": expected an http:// or https:// URL such as http://127.0.0.1:9093; ignoring it`,
+      ]);
+    }
+  });
+
+  it('takes metrics_dir and alarm_alertmanager from the module section over [global], masking a password', () => {
+    const text = '[global]\nmetrics_dir : /var/lib/node/textfile\nalarm_alertmanager : http://a:9093\n[web]\nalarm_alertmanager : https://me:pw@am.corp:9093/am\n';
+    const result = parseConfig(text, 'web', FILE);
+    expect(result.warnings).toEqual([]);
+    expect(result.config).toMatchObject({ metricsDir: '/var/lib/node/textfile', alarmAlertmanager: 'https://me:pw@am.corp:9093/am' });
+    expect(result.loaded).toContain('metrics_dir = /var/lib/node/textfile (from [global])');
+    expect(result.loaded).toContain('alarm_alertmanager = https://***@am.corp:9093/am (from [web])');
   });
 
   it('warns when more than 10 gsm numbers are given', () => {
@@ -349,7 +368,7 @@ describe('parseConfig: which warnings make `r` keep the old values (SPEC section
     {
       name: 'an unknown key',
       text: '[global]\nalarm_interval : 60\nmax_tries : 5\nretry_delay : 3\n',
-      warning: `${FILE} line 4: unknown key "retry_delay" is ignored; known keys: alarm_interval, max_tries, max_tries_if_coredumped, alarm_mail, alarm_gsm, mail_transport, mail_from, gsm_command, stop_timeout`,
+      warning: `${FILE} line 4: unknown key "retry_delay" is ignored; known keys: alarm_interval, max_tries, max_tries_if_coredumped, alarm_mail, alarm_gsm, mail_transport, mail_from, gsm_command, stop_timeout, metrics_dir, alarm_alertmanager`,
       maxTries: 5,
     },
     {
@@ -463,6 +482,8 @@ describe('parseConfig: loaded lines', () => {
       'mail_from = supervise@HOST (default)',
       'gsm_command = gsmsend-script (default)',
       'stop_timeout = 0 (default)',
+      'metrics_dir = (none) (default)',
+      'alarm_alertmanager = (none) (default)',
     ]);
   });
 
