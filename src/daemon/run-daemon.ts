@@ -31,6 +31,7 @@ import { writeStatusFiles } from '../io/status-file.js';
 import { systemClock } from '../io/system-clock.js';
 import { DeferredLogger, type LevelLogger } from '../log/deferred-logger.js';
 import { Supervisor, type SupervisorAdapters } from '../supervisor.js';
+import { MetricsWriter } from './metrics-writer.js';
 import { StatusDirKeeper } from './status-dir-keeper.js';
 
 /** What the foreground supervise hands to the daemon. */
@@ -75,6 +76,13 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
   const firstStart = new FirstStart(descriptors.report, logger, () => held.root);
   const alarms = new PendingAlarms();
   const statusWriter = new StatusWriter(held, logger, systemClock, { statusDir: dir, supervisePid: process.pid, command: options.command });
+  // metrics_dir files follow every status write (SPEC section 14).
+  const metricsWriter = new MetricsWriter(logger, systemClock, { statusDir: dir, supervisePid: process.pid, command: options.command });
+  const writeState = (state: SupervisorState): boolean => {
+    const written = statusWriter.write(state);
+    metricsWriter.write(state);
+    return written;
+  };
   // Holds the lock and FIFOs, repairs the directory, and hands each read of control to the supervisor.
   const keeper = new StatusDirKeeper({
     dir: held,
@@ -87,14 +95,14 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
       if (unknown !== null) logger.notice(unknown);
     },
     logger,
-    rewriteStatus: () => statusWriter.write(supervisor.current),
+    rewriteStatus: () => writeState(supervisor.current),
   });
 
 
   const adapters: SupervisorAdapters = {
     clock: systemClock,
     logger,
-    writeStatus: (state) => keeper.writeStatus(() => statusWriter.write(state)),
+    writeStatus: (state) => keeper.writeStatus(() => writeState(state)),
     startService(callbacks) {
       const start = () =>
         startService({
@@ -136,7 +144,12 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
         command: [...options.command],
         pid: effect.exit.pid,
         exit: effect.exit,
-        window: { exits: effect.window.exits, coreDumps: effect.window.coreDumps, seconds: state.config.settings.alarmInterval },
+        window: {
+          exits: effect.window.exits,
+          coreDumps: effect.window.coreDumps,
+          seconds: state.config.settings.alarmInterval,
+          openedAt: effect.window.openedAt,
+        },
         next: effect.next,
         stderrTail: readStderrTailSafely(serviceOutput(held).stderr),
         at: effect.exit.at,
