@@ -7,6 +7,8 @@ import { escapeControlCharacters } from '../codec/visible-text.js';
 import { isMailAddress } from '../config/mail-address.js';
 import { maskCredentials } from '../config/mask-credentials.js';
 import { renderAlarm, type AlarmReport, type RenderedAlarm } from './render-alarm.js';
+import { alertsUrlOf, buildAlertmanagerAlerts } from './alertmanager-alert.js';
+import { sendAlertmanager } from './send-alertmanager.js';
 import { SendGsmError, sendGsm } from './send-gsm.js';
 import { defaultMailFrom, sendMail, type MailReceipt } from './send-mail.js';
 
@@ -19,6 +21,8 @@ export interface AlarmTarget {
   alarmMail: string[];
   gsmCommand: string;
   alarmGsm: string[];
+  /** Alertmanager base URL; null or absent sends none. */
+  alarmAlertmanager?: string | null;
 }
 
 /** The two levels of supervise.log / supervise.log.wf that alarms use. */
@@ -54,6 +58,8 @@ async function deliver(report: AlarmReport, target: AlarmTarget, log: AlarmLog, 
   const sends: Promise<void>[] = [];
   if (target.alarmMail.length > 0) sends.push(deliverMail(rendered, report.host, target, log, timeoutMs));
   if (target.alarmGsm.length > 0) sends.push(deliverGsm(rendered, target, log, timeoutMs));
+  const alertmanager = target.alarmAlertmanager ?? null;
+  if (alertmanager !== null) sends.push(deliverAlertmanager(report, rendered, alertmanager, log, timeoutMs));
   await Promise.all(sends);
 }
 
@@ -122,6 +128,23 @@ async function deliverGsm(rendered: RenderedAlarm, target: AlarmTarget, log: Ala
   for (const { number, reason } of failed) {
     logSafely(log, 'warning', `unable to send alarm gsm to ${escapeControlCharacters(number)}: ${escapeControlCharacters(reason)}`);
   }
+}
+
+async function deliverAlertmanager(
+  report: AlarmReport,
+  rendered: RenderedAlarm,
+  base: string,
+  log: AlarmLog,
+  timeoutMs: number,
+): Promise<void> {
+  const shown = maskCredentials(escapeControlCharacters(alertsUrlOf(base)));
+  try {
+    await sendAlertmanager(base, buildAlertmanagerAlerts(report, rendered, Date.now()), timeoutMs);
+  } catch (error) {
+    logSafely(log, 'warning', `unable to post alarm to ${shown}: ${reasonOf(error)}`);
+    return;
+  }
+  logSafely(log, 'notice', `alarm posted to ${shown}: ${rendered.subject}`);
 }
 
 function reasonOf(error: unknown): string {

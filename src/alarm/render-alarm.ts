@@ -22,8 +22,8 @@ export interface AlarmReport {
     coreDumped: boolean;
     uptimeMs: number;
   };
-  /** The open alarm window: unexpected exits and core dumps counted in it, and its span in seconds. */
-  window: { exits: number; coreDumps: number; seconds: number };
+  /** The open alarm window: unexpected exits and core dumps counted in it, its span in seconds, and when it opened (Unix ms). */
+  window: { exits: number; coreDumps: number; seconds: number; openedAt: number };
   /** What supervise does next, e.g. 'restarting in 1 s' or 'supervise gave up and exited'. */
   next: string;
   /** Last lines of __stderr, oldest first. */

@@ -18,7 +18,7 @@ const report: AlarmReport = {
   command: ['./bin/redis-server', '--port', '6379'],
   pid: 4242,
   exit: { code: null, signal: 'SIGSEGV', coreDumped: true, uptimeMs: 2_500 },
-  window: { exits: 1, coreDumps: 1, seconds: 60 },
+  window: { exits: 1, coreDumps: 1, seconds: 60, openedAt: 0 },
   next: 'restarting in 1 s',
   stderrTail: ['Segmentation fault in dict.c:42'],
   at: Date.UTC(2026, 10, 21, 7, 51, 21),

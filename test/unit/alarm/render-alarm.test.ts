@@ -22,7 +22,7 @@ const base: AlarmReport = {
   command: ['./bin/redis-server', '--port', '6379', 'conf file.conf'],
   pid: 4242,
   exit: { code: 3, signal: null, coreDumped: false, uptimeMs: 12_345 },
-  window: { exits: 1, coreDumps: 0, seconds: 60 },
+  window: { exits: 1, coreDumps: 0, seconds: 60, openedAt: 0 },
   next: 'restarting in 1 s',
   stderrTail: ['first line', 'error: out of memory'],
   at: AT,
@@ -41,7 +41,7 @@ describe('renderAlarm subject (golden)', () => {
   });
 
   it('says how many exits in how many seconds when supervise gives up', () => {
-    const alarm: AlarmReport = { ...base, kind: 'gave-up', window: { exits: 11, coreDumps: 2, seconds: 120 } };
+    const alarm: AlarmReport = { ...base, kind: 'gave-up', window: { exits: 11, coreDumps: 2, seconds: 120, openedAt: 0 } };
     expect(renderAlarm(alarm).subject).toBe(
       '2026-11-21 15:51:21 [Alarm: db-01.example.org] Service redis exited 11 times in 120 s, supervise gave up!',
     );
@@ -100,7 +100,7 @@ describe('renderAlarm body', () => {
       ...base,
       kind: 'gave-up',
       exit: { code: null, signal: 'SIGABRT', coreDumped: true, uptimeMs: 3_723_000 },
-      window: { exits: 6, coreDumps: 1, seconds: 60 },
+      window: { exits: 6, coreDumps: 1, seconds: 60, openedAt: 0 },
       next: 'supervise gave up and exited',
     };
     const { body } = renderAlarm(alarm);
