@@ -1,10 +1,9 @@
 // The README's "Watching many hosts" is ready to use: its alert rules pass
 // promtool (and fire as described), its Alertmanager route passes amtool, and
 // its metric table names exactly the families supervise exports.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
 import { encodePrometheusMetrics } from '../../../src/codec/prometheus-metrics.js';
 import type { StatusJson } from '../../../src/codec/status-json.js';
 import { REPO_ROOT, runCommand } from '../../helpers/supervise-process.js';
