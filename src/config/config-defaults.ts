@@ -17,6 +17,17 @@ export const DEFAULT_CONFIG: Readonly<ModuleConfig> = Object.freeze({
   stopTimeout: 0,
   metricsDir: null,
   alarmAlertmanager: null,
+  user: null,
+  group: null,
+  directory: null,
+  environment: Object.freeze([]),
+  envDir: null,
+  umask: null,
+  nice: null,
+  limitNofile: null,
+  limitNproc: null,
+  limitCore: null,
+  limitAs: null,
 });
 
 /** A fresh, mutable copy of the defaults: no alarms, no limits. */
@@ -39,3 +50,7 @@ export const MAX_CONFIG_NUMBER = 2_147_483;
 
 /** A supervise.conf is a few hundred bytes; a bigger file is a mistake and is not read. */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/** Niceness bounds of setpriority(2), as `nice` takes them. */
+export const MIN_NICE = -20;
+export const MAX_NICE = 19;

@@ -24,4 +24,25 @@ export interface ModuleConfig {
   metricsDir: string | null;
   /** Alertmanager base URL (http:// or https://) every alarm is also POSTed to; null sends none. */
   alarmAlertmanager: string | null;
+
+  // How the service is run (SPEC section 15); null: as supervise itself is.
+  /** User name or uid; resolved again at every start. */
+  user: string | null;
+  /** Group name or gid, the primary group instead of the user's. */
+  group: string | null;
+  /** Working directory of the service. */
+  directory: string | null;
+  /** KEY=VALUE pairs added to the service's environment, in file order. */
+  environment: ReadonlyArray<readonly [string, string]>;
+  /** A daemontools envdir, read at every start. */
+  envDir: string | null;
+  umask: number | null;
+  nice: number | null;
+  limitNofile: ResourceLimit | null;
+  limitNproc: ResourceLimit | null;
+  limitCore: ResourceLimit | null;
+  limitAs: ResourceLimit | null;
 }
+
+/** A resource limit, soft and hard alike. */
+export type ResourceLimit = number | 'unlimited';

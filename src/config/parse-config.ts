@@ -38,6 +38,7 @@ import { createDefaultConfig, MAX_CONFIG_NUMBER, MAX_GSM_NUMBERS, MIN_ALARM_INTE
 import { isMailAddress } from './mail-address.js';
 import { maskCredentials } from './mask-credentials.js';
 import type { ModuleConfig } from './module-config.js';
+import { SERVICE_KEYS, type ServiceField, type ServiceKey } from './service-keys.js';
 
 export type { ModuleConfig } from './module-config.js';
 
@@ -58,7 +59,8 @@ type TextField = 'mailTransport' | 'mailFrom' | 'gsmCommand' | 'metricsDir' | 'a
 type KeySpec =
   | { kind: 'number'; field: NumberField }
   | { kind: 'list'; field: ListField }
-  | { kind: 'text'; field: TextField };
+  | { kind: 'text'; field: TextField }
+  | { kind: 'service'; field: ServiceField; key: ServiceKey };
 
 // In the order they are logged.
 const KEYS: Readonly<Record<string, KeySpec>> = {
@@ -73,6 +75,7 @@ const KEYS: Readonly<Record<string, KeySpec>> = {
   stop_timeout: { kind: 'number', field: 'stopTimeout' },
   metrics_dir: { kind: 'text', field: 'metricsDir' },
   alarm_alertmanager: { kind: 'text', field: 'alarmAlertmanager' },
+  ...Object.fromEntries(Object.entries(SERVICE_KEYS).map(([name, key]) => [name, { kind: 'service', field: key.field, key: key as ServiceKey }])),
 };
 
 const GLOBAL_SECTION = 'global';
@@ -249,6 +252,20 @@ function applyLayer(
         sources.set(spec.field, [from]);
         break;
       }
+      case 'service': {
+        // SPEC section 15: any valid value overrides, 0 included; environment adds to [global]'s.
+        const parsed = spec.key.parse(value);
+        if ('expected' in parsed) {
+          warnings.addForLine(lineNo, `${key} ${show(value)}: ${parsed.expected}; ignoring it`);
+          break;
+        }
+        const field = spec.field;
+        const fields = config as Record<ServiceField, unknown>;
+        const combine = overlay ? spec.key.overlay : undefined;
+        fields[field] = combine ? combine(fields[field] as never, parsed.value as never) : parsed.value;
+        sources.set(field, combine ? [...(sources.get(field) ?? []), from] : [from]);
+        break;
+      }
     }
   }
 }
@@ -305,6 +322,9 @@ function describeConfig(config: ModuleConfig, sources: Map<keyof ModuleConfig, s
         else shown = spec.field === 'mailTransport' || spec.field === 'alarmAlertmanager' ? maskCredentials(value) : value;
         break;
       }
+      case 'service':
+        shown = spec.key.show((config as Record<ServiceField, unknown>)[spec.field] as never);
+        break;
     }
     return `${key} = ${shown} (${source})`;
   });
