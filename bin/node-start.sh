@@ -39,6 +39,14 @@ if ! (ulimit -Sn "$min_descriptors") 2>/dev/null; then
   exit 111 # EXIT_LOCK in src/core/exit-codes.ts
 fi
 
+# Node raises its soft limit of open files to the hard one; the service must
+# get the caller's (SPEC section 15), so it is noted before Node starts
+# (src/io/process-limits.ts takes it out of the environment again).
+if [ "$name" = supervise ]; then
+  SUPERVISE_CALLER_NOFILE=$(ulimit -Sn)
+  export SUPERVISE_CALLER_NOFILE
+fi
+
 # Node from PATH, or, under a PATH without it (cron's /usr/bin:/bin while Node
 # is in /usr/local/bin), the one the build ran on (scripts/build.mjs).
 if command -v node >/dev/null 2>&1; then

@@ -7,6 +7,9 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { MAX_CONFIG_BYTES } from './config-defaults.js';
 import { parseConfig, type ConfigResult } from './parse-config.js';
+import type { SystemFacts } from './check-service-settings.js';
+import { readOwnNofile } from '../io/process-limits.js';
+import { lookUpGroup, lookUpUser } from '../io/user-account.js';
 
 export interface LoadedConfig extends ConfigResult {
   /** false when the file could not be read and `config` is the built-in defaults. */
@@ -37,11 +40,20 @@ export function loadConfig(path: string, moduleName: string, load: ConfigLoad = 
       reloadRefusal: 'it cannot be read',
     };
   }
-  const parsed = parseConfig(text, moduleName, path);
+  const parsed = parseConfig(text, moduleName, path, SYSTEM);
   const { unparsedLines } = parsed;
   const reloadRefusal = unparsedLines === 0 ? null : `${unparsedLines} ${unparsedLines === 1 ? 'line' : 'lines'} cannot be parsed`;
   return { ...parsed, fileRead: true, reloadRefusal };
 }
+
+/** SPEC section 15: users and groups that exist, limit_nofile within supervise's hard limit. */
+const SYSTEM: SystemFacts = {
+  userExists: (key) => lookUpUser(key) !== null,
+  groupExists: (key) => lookUpGroup(key) !== null,
+  get nofileHard() {
+    return readOwnNofile().hard;
+  },
+};
 
 function readSmallFile(path: string): string {
   // O_NONBLOCK so a FIFO given by mistake fails the checks below instead of

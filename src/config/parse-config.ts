@@ -39,6 +39,7 @@ import { isMailAddress } from './mail-address.js';
 import { maskCredentials } from './mask-credentials.js';
 import type { ModuleConfig } from './module-config.js';
 import { SERVICE_KEYS, type ServiceField, type ServiceKey } from './service-keys.js';
+import { checkServiceSettings, type SystemFacts } from './check-service-settings.js';
 
 export type { ModuleConfig } from './module-config.js';
 
@@ -107,7 +108,8 @@ interface Layer {
   overlay: boolean;
 }
 
-export function parseConfig(text: string, moduleName: string, file: string): ConfigResult {
+/** `system`: the checks of section 15's keys that need the system (load-config.ts passes them; tests may not). */
+export function parseConfig(text: string, moduleName: string, file: string, system?: SystemFacts): ConfigResult {
   const warnings = new WarningList(file);
   const { sections, iniText } = scanLines(text, warnings);
   const decoded = decode(iniText) as Record<string, Record<string, unknown> | undefined>;
@@ -134,6 +136,10 @@ export function parseConfig(text: string, moduleName: string, file: string): Con
   const sources = new Map<keyof ModuleConfig, string[]>();
   for (const layer of layers) applyLayer(layer, config, sources, warnings);
   const clampedFrom = finishConfig(config, warnings, moduleName);
+  if (system !== undefined) {
+    for (const warning of checkServiceSettings(config, system, file)) warnings.add(warning);
+    if (config.limitNofile === null) sources.delete('limitNofile');
+  }
 
   return { config, warnings: warnings.list(), unparsedLines: warnings.unparsedLines, loaded: describeConfig(config, sources, clampedFrom) };
 }

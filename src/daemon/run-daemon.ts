@@ -27,6 +27,8 @@ import { IGNORED_SIGNALS } from '../io/refuse-inspector.js';
 import { runRestartHook } from '../io/restart-hook.js';
 import { ServiceOutputError } from '../io/service-output.js';
 import { signalService, startService } from '../io/service-process.js';
+import { readOwnNofile, takeCallerNofile } from '../io/process-limits.js';
+import { prepareLaunch } from '../io/service-launch.js';
 import { writeStatusFiles } from '../io/status-file.js';
 import { systemClock } from '../io/system-clock.js';
 import { DeferredLogger, type LevelLogger } from '../log/deferred-logger.js';
@@ -58,6 +60,8 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
   restoreCallerEnvironment();
   closeInheritedDescriptors();
   process.on('SIGHUP', () => {});
+  // SPEC section 15: without limit_nofile the service gets the soft limit supervise was started with.
+  const nofile = { callerSoft: takeCallerNofile(), soft: readOwnNofile().soft };
 
   // The log: lines are kept in memory until winston loads, after the first start (attachLogFiles).
   const logger = new DeferredLogger();
@@ -104,8 +108,16 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
     logger,
     writeStatus: (state) => keeper.writeStatus(() => writeState(state)),
     startService(callbacks) {
+      // SPEC section 15: user, limits, environment... as they are at this start.
+      const launch = prepareLaunch(supervisor.current.config.settings, { executable, argv: options.command, nofile });
+      if (!launch.ok) {
+        firstStart.attempted();
+        callbacks.onStartFailed(launch.reason, 'exec');
+        return null;
+      }
       const start = () =>
         startService({
+          launch: launch.plan,
           executable,
           argv: options.command,
           output: serviceOutput(held),

@@ -2,6 +2,7 @@
 // fd 1 and 2 on __stdout and __stderr: supervise copies none of its output.
 import { spawn } from 'node:child_process';
 import { closeSync } from 'node:fs';
+import type { LaunchPlan } from '../core/launch-plan.js';
 import type { ServiceSignal } from '../core/types.js';
 import { checkExecFormat, readHead } from './resolve-executable.js';
 import { openServiceOutputs } from './service-output.js';
@@ -15,6 +16,8 @@ export interface StartServiceOptions {
   onExit(pid: number, code: number | null, signal: string | null): void;
   /** Called later, from the event loop, when exec failed (startService returned null). */
   onStartFailed(reason: string): void;
+  /** How SPEC section 15's settings run it (src/core/launch-plan.ts); without it, argv as it is. */
+  launch?: LaunchPlan;
 }
 
 /**
@@ -31,10 +34,23 @@ export function startService(options: StartServiceOptions): number | null {
   // Re-opened at every start so a removed or rotated file is re-created.
   const output = openServiceOutputs(options.output, options.shownOutput);
   try {
-    const child = spawn(options.executable, options.argv.slice(1), {
-      argv0: options.argv[0],
-      stdio: ['ignore', output.stdout, output.stderr],
-    });
+    const { launch } = options;
+    // Node cannot give a child its own umask: the fork inherits ours, so ours
+    // is the service's for the length of this synchronous spawn. Every file
+    // the daemon creates is created synchronously on this thread, never in
+    // that window.
+    const ownUmask = launch?.umask != null ? process.umask(launch.umask) : null;
+    let child;
+    try {
+      child = spawn(launch?.file ?? options.executable, launch?.args ?? options.argv.slice(1), {
+        argv0: launch?.argv0 ?? options.argv[0],
+        env: launch?.env,
+        cwd: launch?.cwd ?? undefined,
+        stdio: ['ignore', output.stdout, output.stderr],
+      });
+    } finally {
+      if (ownUmask !== null) process.umask(ownUmask);
+    }
     if (child.pid === undefined) {
       // spawn reports exec failures on the next tick, as an 'error' event.
       child.once('error', (error) => options.onStartFailed(describeExecFailure(error, options.executable)));

@@ -110,3 +110,25 @@ describe('parseEnvironment', () => {
     });
   });
 });
+
+describe('service keys: checks against the system at load', () => {
+  const system = { userExists: (key: string) => key === 'web', groupExists: (key: string) => key === 'adm', nofileHard: 4096 as const };
+
+  it('an unknown user or group warns, and is kept so each start looks again (never root instead)', () => {
+    const { config, warnings } = parseConfig('[global]\nuser : nosuch\ngroup : nogroup\n', 'web', FILE, system);
+    expect(warnings).toEqual([
+      `${FILE}: user "nosuch": no such user, expected an existing user name or uid; each start looks it up again and fails while it is missing`,
+      `${FILE}: group "nogroup": no such group, expected an existing group name or gid; each start looks it up again and fails while it is missing`,
+    ]);
+    expect(config.user).toBe('nosuch');
+  });
+
+  it('limit_nofile above supervise s hard limit warns and keeps the default', () => {
+    const { config, warnings, loaded } = parseConfig('[global]\nlimit_nofile : 4097\nuser : web\n', 'web', FILE, system);
+    expect(warnings).toEqual([`${FILE}: limit_nofile "4097": above supervise's hard limit of open files, expected at most 4096; ignoring it`]);
+    expect(config.limitNofile).toBeNull();
+    expect(loaded).toContain(`limit_nofile = (supervise's) (default)`);
+    expect(parseConfig('[global]\nlimit_nofile : unlimited\n', 'web', FILE, system).config.limitNofile).toBeNull();
+    expect(parseConfig('[global]\nlimit_nofile : 4096\n', 'web', FILE, system).config.limitNofile).toBe(4096);
+  });
+});
