@@ -14,10 +14,12 @@ export interface UnprivilegedUser {
 
 let created = 0;
 
-export async function createUnprivilegedUser(): Promise<UnprivilegedUser> {
+/** `groups`: supplementary groups (createTestGroup) the user is a member of. */
+export async function createUnprivilegedUser(options: { groups?: readonly string[] } = {}): Promise<UnprivilegedUser> {
   const name = `svt${process.pid}x${++created}`;
+  const groups = options.groups?.length ? ['-G', options.groups.join(',')] : [];
   // Test files run side by side and useradd refuses while another holds /etc/passwd's lock.
-  await waitFor(async () => (await runCommand('useradd', ['-M', '-s', '/usr/sbin/nologin', name])).code === 0, {
+  await waitFor(async () => (await runCommand('useradd', ['-M', '-s', '/usr/sbin/nologin', ...groups, name])).code === 0, {
     what: `useradd ${name}`,
   });
   onTestFinished(async () => {
@@ -35,4 +37,15 @@ export async function createUnprivilegedUser(): Promise<UnprivilegedUser> {
         timeoutMs: 30_000,
       }),
   };
+}
+
+/** A throwaway group (groupadd), removed (groupdel) when the test finishes; returns its name and gid. */
+export async function createTestGroup(): Promise<{ name: string; gid: number }> {
+  const name = `svg${process.pid}x${++created}`;
+  await waitFor(async () => (await runCommand('groupadd', [name])).code === 0, { what: `groupadd ${name}` });
+  onTestFinished(async () => {
+    await waitFor(async () => (await runCommand('groupdel', [name])).code === 0, { what: `groupdel ${name}` });
+  });
+  const entry = (await runCommand('getent', ['group', name])).stdout;
+  return { name, gid: Number(entry.split(':')[2]) };
 }
