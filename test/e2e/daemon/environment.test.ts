@@ -8,9 +8,10 @@ import { waitFor } from '../../helpers/wait-for.js';
 import { startSupervised } from '../../helpers/supervise-process.js';
 import { CALLER_VALUES, PARKED_NODE_OPTIONS } from '../../../src/io/daemon-environment.js';
 import { PARKED_EXTRA_CA_CERTS } from '../../../src/io/extra-ca-certs.js';
+import { CALLER_NOFILE } from '../../../src/io/process-limits.js';
 
 /** The variables supervise itself adds to hand things from bin/ to the daemon: none may reach the service. */
-const HAND_OFF_VARIABLES = [CALLER_VALUES, PARKED_EXTRA_CA_CERTS, PARKED_NODE_OPTIONS];
+const HAND_OFF_VARIABLES = [CALLER_VALUES, PARKED_EXTRA_CA_CERTS, PARKED_NODE_OPTIONS, CALLER_NOFILE];
 
 describe('the service environment', () => {
   it('is the caller own, NODE_EXTRA_CA_CERTS included, in the caller working directory', async () => {

@@ -5,6 +5,7 @@
 import { mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CALLER_NOFILE } from '../../../src/io/process-limits.js';
 import { createTestGroup, createUnprivilegedUser } from '../../helpers/unprivileged-user.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 import { waitFor } from '../../helpers/wait-for.js';
@@ -149,7 +150,7 @@ describe('section 15: defaults change nothing', () => {
     const hard = limitOf(process.pid, 'Max open files').split(' ')[1];
     expect(limitOf(pid, 'Max open files')).toBe(`100 ${hard}`);
     expect(readlinkSync(`/proc/${pid}/exe`)).toBe('/usr/bin/sleep');
-    expect(environOf(pid).filter((entry) => entry.startsWith('SUPERVISE_'))).toEqual([]);
+    expect(environOf(pid).filter((entry) => entry.startsWith(`${CALLER_NOFILE}=`))).toEqual([]);
   });
 });
 
