@@ -132,3 +132,16 @@ describe('service keys: checks against the system at load', () => {
     expect(parseConfig('[global]\nlimit_nofile : 4096\n', 'web', FILE, system).config.limitNofile).toBe(4096);
   });
 });
+
+describe('environment through the config file', () => {
+  it('reaches the splitter unchanged: backslashes, ; and # inside a word, quotes', () => {
+    const { config, warnings } = parse(`environment : A=a\\ b B='x;y' C=p#q D="say \\"hi\\"" # a comment`);
+    expect(warnings).toEqual([]);
+    expect(config.environment).toEqual([
+      ['A', 'a b'],
+      ['B', 'x;y'],
+      ['C', 'p#q'],
+      ['D', 'say "hi"'],
+    ]);
+  });
+});
