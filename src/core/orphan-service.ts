@@ -72,13 +72,14 @@ export function judgeRecordedService(
 /**
  * /proc/PID/cmdline is the argv given to execve: the command itself, or for a
  * `#!` script the interpreter and its optional argument, then the script's
- * path as execve saw it, then the command's arguments.
+ * path as execve saw it, then the command's arguments. Through an exec
+ * wrapper (setpriv, prlimit: SPEC section 15) argv[0] is the resolved path.
  */
 export function matchesCommand(cmdline: readonly string[], command: ServiceCommand): boolean {
   if (sameWords(cmdline, command.argv)) return true;
   const scriptForm = [command.executable, ...command.argv.slice(1)];
   const extra = cmdline.length - scriptForm.length;
-  return (extra === 1 || extra === 2) && sameWords(cmdline.slice(extra), scriptForm);
+  return extra >= 0 && extra <= 2 && sameWords(cmdline.slice(extra), scriptForm);
 }
 
 /** How long after TERM the orphan gets KILL. */

@@ -21,7 +21,19 @@ export interface LaunchContext {
 /** Where util-linux and coreutils live on Debian, should supervise's PATH lack them. */
 const TOOL_PATH = '/usr/bin:/bin:/usr/sbin:/sbin';
 
-let tools: Record<LaunchTool, string | null> | null = null;
+/** Found on first use: a start without wrappers looks for none. */
+const found = new Map<LaunchTool, string | null>();
+const TOOLS: Readonly<Record<LaunchTool, string | null>> = {
+  get setpriv() {
+    return locateTool('setpriv');
+  },
+  get prlimit() {
+    return locateTool('prlimit');
+  },
+  get nice() {
+    return locateTool('nice');
+  },
+};
 
 export function prepareLaunch(settings: ModuleConfig, context: LaunchContext): LaunchOutcome {
   if (settings.directory !== null) {
@@ -46,7 +58,7 @@ export function prepareLaunch(settings: ModuleConfig, context: LaunchContext): L
     envDir,
     niceness: settings.nice === null ? 0 : getPriority(),
     nofile: context.nofile,
-    tools: (tools ??= locateTools()),
+    tools: TOOLS,
   });
 }
 
@@ -58,11 +70,10 @@ function checkDirectory(path: string): string | null {
   }
 }
 
-function locateTools(): Record<LaunchTool, string | null> {
-  const searchPath = [process.env.PATH, TOOL_PATH].filter(Boolean).join(':');
-  const locate = (name: string) => {
-    const found = locateExecutable(name, searchPath, '/');
-    return 'path' in found ? found.path : null;
-  };
-  return { setpriv: locate('setpriv'), prlimit: locate('prlimit'), nice: locate('nice') };
+function locateTool(name: LaunchTool): string | null {
+  if (!found.has(name)) {
+    const located = locateExecutable(name, [process.env.PATH, TOOL_PATH].filter(Boolean).join(':'), '/');
+    found.set(name, 'path' in located ? located.path : null);
+  }
+  return found.get(name) ?? null;
 }

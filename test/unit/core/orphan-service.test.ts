@@ -58,6 +58,11 @@ describe('matchesCommand', () => {
     expect(matchesCommand(['/usr/bin/env', 'node', '/usr/bin/redis-server', '--port', '6379'], command)).toBe(true);
   });
 
+  it('accepts the resolved path as argv[0], as setpriv and prlimit exec the command (SPEC section 15)', () => {
+    expect(matchesCommand(['/usr/bin/redis-server', '--port', '6379'], command)).toBe(true);
+    expect(matchesCommand(['/usr/bin/redis-server', '--port', '6380'], command)).toBe(false);
+  });
+
   it('rejects other arguments and other programs', () => {
     expect(matchesCommand(['redis-server', '--port', '6380'], command)).toBe(false);
     expect(matchesCommand(['/bin/sh', '/usr/bin/other', '--port', '6379'], command)).toBe(false);
