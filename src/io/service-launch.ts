@@ -21,8 +21,8 @@ export interface LaunchContext {
 /** Where util-linux and coreutils live on Debian, should supervise's PATH lack them. */
 const TOOL_PATH = '/usr/bin:/bin:/usr/sbin:/sbin';
 
-/** Found on first use: a start without wrappers looks for none. */
-const found = new Map<LaunchTool, string | null>();
+/** Looked for on first use (a start without wrappers looks for none); one installed later is found then. */
+const found = new Map<LaunchTool, string>();
 const TOOLS: Readonly<Record<LaunchTool, string | null>> = {
   get setpriv() {
     return locateTool('setpriv');
@@ -71,9 +71,10 @@ function checkDirectory(path: string): string | null {
 }
 
 function locateTool(name: LaunchTool): string | null {
-  if (!found.has(name)) {
-    const located = locateExecutable(name, [process.env.PATH, TOOL_PATH].filter(Boolean).join(':'), '/');
-    found.set(name, 'path' in located ? located.path : null);
-  }
-  return found.get(name) ?? null;
+  const known = found.get(name);
+  if (known !== undefined) return known;
+  const located = locateExecutable(name, [process.env.PATH, TOOL_PATH].filter(Boolean).join(':'), '/');
+  if (!('path' in located)) return null;
+  found.set(name, located.path);
+  return located.path;
 }
