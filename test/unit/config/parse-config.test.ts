@@ -472,8 +472,8 @@ describe('parseConfig: mail_transport credentials never reach a message (issue 1
 
 describe('parseConfig: loaded lines', () => {
   it('lists every value in force with where it came from', () => {
-    // Section 7's keys; section 15's follow (test/unit/config/service-keys.test.ts).
-    expect(parseConfig(SPEC_SAMPLE, 'redis', FILE).loaded.slice(0, 9)).toEqual([
+    // Section 7's and 14's keys; section 15's follow (test/unit/config/service-keys.test.ts).
+    expect(parseConfig(SPEC_SAMPLE, 'redis', FILE).loaded.slice(0, 11)).toEqual([
       'alarm_interval = 120 (from [redis])',
       'max_tries = 3 (from [redis])',
       'max_tries_if_coredumped = 5 (from [global])',
