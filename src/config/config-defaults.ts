@@ -28,11 +28,18 @@ export const DEFAULT_CONFIG: Readonly<ModuleConfig> = Object.freeze({
   limitNproc: null,
   limitCore: null,
   limitAs: null,
+  stopSignal: 'SIGTERM',
+  readyFd: null,
+  readyTimeout: 0,
+  restartDelay: 1,
+  restartDelayMax: null,
+  successExitCodes: Object.freeze([]) as unknown as number[],
+  noRestartExitCodes: Object.freeze([]) as unknown as number[],
 });
 
 /** A fresh, mutable copy of the defaults: no alarms, no limits. */
 export function createDefaultConfig(): ModuleConfig {
-  return { ...DEFAULT_CONFIG, alarmMail: [], alarmGsm: [] };
+  return { ...DEFAULT_CONFIG, alarmMail: [], alarmGsm: [], successExitCodes: [], noRestartExitCodes: [] };
 }
 
 /** Windows shorter than a minute count as a minute, as in the original supervise. */

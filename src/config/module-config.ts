@@ -1,5 +1,6 @@
 // The settings one module runs with, after supervise.conf (SPEC section 7)
 // has been merged for it: [global] and/or its own section, defaults filled in.
+import type { StopSignal } from './service-life-values.js';
 
 export interface ModuleConfig {
   /** Seconds an alarm window lasts, already clamped: 0 = no alarms and no limits, 1-59 became 60. */
@@ -42,6 +43,21 @@ export interface ModuleConfig {
   limitNproc: ResourceLimit | null;
   limitCore: ResourceLimit | null;
   limitAs: ResourceLimit | null;
+  // How the service is stopped, reports readiness and is restarted (SPEC section 15).
+  /** Sent by `d`, supervisectl exit and supervise's own SIGTERM, followed by CONT. */
+  stopSignal: StopSignal;
+  /** Descriptor (3 or above) the service writes a newline on when it is ready; null: up is ready. */
+  readyFd: number | null;
+  /** Seconds a service with readyFd has to become ready before a WARNING; 0 waits forever. */
+  readyTimeout: number;
+  /** Seconds between a start and the next one after an exit (decimals allowed). */
+  restartDelay: number;
+  /** Above restartDelay: the delay doubles after each short run, up to this; null: it never doubles. */
+  restartDelayMax: number | null;
+  /** Exit codes that are expected exits: no alarm, not counted. */
+  successExitCodes: number[];
+  /** Exit codes after which supervise does not restart (want becomes down). */
+  noRestartExitCodes: number[];
 }
 
 /** A resource limit, soft and hard alike. */

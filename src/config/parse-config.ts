@@ -40,6 +40,7 @@ import { maskCredentials } from './mask-credentials.js';
 import type { ModuleConfig } from './module-config.js';
 import { SERVICE_KEYS, type ServiceField, type ServiceKey } from './service-keys.js';
 import { checkServiceSettings, type SystemFacts } from './check-service-settings.js';
+import { describeLifeValue, LIFE_VALUE_PARSERS, restartDelayMaxProblem, type LifeField } from './service-life-values.js';
 
 export type { ModuleConfig } from './module-config.js';
 
@@ -53,7 +54,7 @@ export interface ConfigResult {
   loaded: string[];
 }
 
-type NumberField = 'alarmInterval' | 'maxTries' | 'maxTriesIfCoredumped' | 'stopTimeout';
+type NumberField = 'alarmInterval' | 'maxTries' | 'maxTriesIfCoredumped' | 'stopTimeout' | 'readyTimeout';
 type ListField = 'alarmMail' | 'alarmGsm';
 type TextField = 'mailTransport' | 'mailFrom' | 'gsmCommand' | 'metricsDir' | 'alarmAlertmanager';
 
@@ -62,6 +63,8 @@ type KeySpec =
   | { kind: 'list'; field: ListField }
   | { kind: 'text'; field: TextField }
   | { kind: 'service'; field: ServiceField; key: ServiceKey };
+  /** SPEC section 15 values with a parser of their own (service-life-values.ts); a module's value replaces [global]'s. */
+  | { kind: 'life'; field: LifeField };
 
 // In the order they are logged.
 const KEYS: Readonly<Record<string, KeySpec>> = {
@@ -77,6 +80,13 @@ const KEYS: Readonly<Record<string, KeySpec>> = {
   metrics_dir: { kind: 'text', field: 'metricsDir' },
   alarm_alertmanager: { kind: 'text', field: 'alarmAlertmanager' },
   ...Object.fromEntries(Object.entries(SERVICE_KEYS).map(([name, key]) => [name, { kind: 'service', field: key.field, key: key as ServiceKey }])),
+  stop_signal: { kind: 'life', field: 'stopSignal' },
+  ready_fd: { kind: 'life', field: 'readyFd' },
+  ready_timeout: { kind: 'number', field: 'readyTimeout' },
+  restart_delay: { kind: 'life', field: 'restartDelay' },
+  restart_delay_max: { kind: 'life', field: 'restartDelayMax' },
+  success_exit_codes: { kind: 'life', field: 'successExitCodes' },
+  no_restart_exit_codes: { kind: 'life', field: 'noRestartExitCodes' },
 };
 
 const GLOBAL_SECTION = 'global';
@@ -270,6 +280,14 @@ function applyLayer(
         const combine = overlay ? spec.key.overlay : undefined;
         fields[field] = combine ? combine(fields[field] as never, parsed.value as never) : parsed.value;
         sources.set(field, combine ? [...(sources.get(field) ?? []), from] : [from]);
+      case 'life': {
+        const parsed = LIFE_VALUE_PARSERS[spec.field](value);
+        if (!parsed.ok) {
+          warnings.addForLine(lineNo, `${key} ${show(value)}: expected ${parsed.expected}; ignoring it`);
+          break;
+        }
+        Object.assign(config, { [spec.field]: parsed.value });
+        sources.set(spec.field, [from]);
         break;
       }
     }
@@ -299,6 +317,11 @@ function finishConfig(config: ModuleConfig, warnings: WarningList, moduleName: s
     warnings.add(`alarm_gsm has ${gsm.length} numbers in ${warnings.file}; only the first ${MAX_GSM_NUMBERS} are used: ${gsm.slice(0, MAX_GSM_NUMBERS).join(' ')}`);
   }
   config.alarmGsm = gsm.slice(0, MAX_GSM_NUMBERS);
+  const delayMaxProblem = restartDelayMaxProblem(config);
+  if (delayMaxProblem !== null) {
+    warnings.add(`${delayMaxProblem} in ${warnings.file}; ignoring it: the delay does not double`);
+    config.restartDelayMax = null;
+  }
   if (config.alarmInterval > 0 && config.alarmInterval < MIN_ALARM_INTERVAL) {
     const before = config.alarmInterval;
     config.alarmInterval = MIN_ALARM_INTERVAL;
@@ -330,6 +353,8 @@ function describeConfig(config: ModuleConfig, sources: Map<keyof ModuleConfig, s
       }
       case 'service':
         shown = spec.key.show((config as Record<ServiceField, unknown>)[spec.field] as never);
+      case 'life':
+        shown = describeLifeValue(config, spec.field);
         break;
     }
     return `${key} = ${shown} (${source})`;

@@ -262,7 +262,7 @@ describe('parseConfig: warnings', () => {
   it('warns about keys outside a section, unknown keys and indented keys', () => {
     expect(warningsOf('max_tries : 1\n[global]\nmax_try : 2\n  alarm_interval : 60\n')).toEqual([
       `unable to parse ${FILE} line 1: "max_tries : 1" (key outside any [section])`,
-      `${FILE} line 3: unknown key "max_try" is ignored; known keys: alarm_interval, max_tries, max_tries_if_coredumped, alarm_mail, alarm_gsm, mail_transport, mail_from, gsm_command, stop_timeout, metrics_dir, alarm_alertmanager, user, group, directory, environment, env_dir, umask, nice, limit_nofile, limit_nproc, limit_core, limit_as`,
+      `${FILE} line 3: unknown key "max_try" is ignored; known keys: alarm_interval, max_tries, max_tries_if_coredumped, alarm_mail, alarm_gsm, mail_transport, mail_from, gsm_command, stop_timeout, metrics_dir, alarm_alertmanager, user, group, directory, environment, env_dir, umask, nice, limit_nofile, limit_nproc, limit_core, limit_as, stop_signal, ready_fd, ready_timeout, restart_delay, restart_delay_max, success_exit_codes, no_restart_exit_codes`,
       `unable to parse ${FILE} line 4: "  alarm_interval : 60" (keys must start at the beginning of the line)`,
     ]);
   });
@@ -368,7 +368,7 @@ describe('parseConfig: which warnings make `r` keep the old values (SPEC section
     {
       name: 'an unknown key',
       text: '[global]\nalarm_interval : 60\nmax_tries : 5\nretry_delay : 3\n',
-      warning: `${FILE} line 4: unknown key "retry_delay" is ignored; known keys: alarm_interval, max_tries, max_tries_if_coredumped, alarm_mail, alarm_gsm, mail_transport, mail_from, gsm_command, stop_timeout, metrics_dir, alarm_alertmanager, user, group, directory, environment, env_dir, umask, nice, limit_nofile, limit_nproc, limit_core, limit_as`,
+      warning: `${FILE} line 4: unknown key "retry_delay" is ignored; known keys: alarm_interval, max_tries, max_tries_if_coredumped, alarm_mail, alarm_gsm, mail_transport, mail_from, gsm_command, stop_timeout, metrics_dir, alarm_alertmanager, user, group, directory, environment, env_dir, umask, nice, limit_nofile, limit_nproc, limit_core, limit_as, stop_signal, ready_fd, ready_timeout, restart_delay, restart_delay_max, success_exit_codes, no_restart_exit_codes`,
       maxTries: 5,
     },
     {
@@ -486,6 +486,15 @@ describe('parseConfig: loaded lines', () => {
       'metrics_dir = (none) (default)',
       'alarm_alertmanager = (none) (default)',
     ]);
+    expect(parseConfig(SPEC_SAMPLE, 'redis', FILE).loaded).toEqual(expect.arrayContaining([
+      'stop_signal = TERM (default)',
+      'ready_fd = (none) (default)',
+      'ready_timeout = 0 (default)',
+      'restart_delay = 1 (default)',
+      'restart_delay_max = (none) (default)',
+      'success_exit_codes = (none) (default)',
+      'no_restart_exit_codes = (none) (default)',
+    ]));
   });
 
   it('names both sections of an appended list, notes a clamp, hides an SMTP password', () => {
