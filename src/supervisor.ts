@@ -31,6 +31,8 @@ export interface StartCallbacks {
   onExit(pid: number, code: number | null, signal: string | null): void;
   /** `cause` 'output': __stdout or __stderr could not be opened. May be called before startService returns. */
   onStartFailed(reason: string, cause: 'exec' | 'output'): void;
+  /** The service wrote its newline on ready_fd (SPEC section 15). */
+  onReady(pid: number): void;
 }
 
 export interface SupervisorAdapters {
@@ -90,6 +92,7 @@ export class Supervisor {
   private readonly startTimer: TimerSlot;
   private readonly stopTimer: TimerSlot;
   private readonly orphanPoll: TimerSlot;
+  private readonly readyTimer: TimerSlot;
   private readonly pending: SupervisorEvent[] = [];
   private dispatching = false;
   /** Signals that failed in the current step: one read of control may send thousands, so only the first is logged whole. */
@@ -103,6 +106,7 @@ export class Supervisor {
     this.startTimer = new TimerSlot(adapters.clock);
     this.stopTimer = new TimerSlot(adapters.clock);
     this.orphanPoll = new TimerSlot(adapters.clock);
+    this.readyTimer = new TimerSlot(adapters.clock);
   }
 
   get current(): SupervisorState {
@@ -187,8 +191,14 @@ export class Supervisor {
         this.startTimer.clear();
         this.stopTimer.clear();
         this.orphanPoll.clear();
+        this.readyTimer.clear();
         adapters.exit(effect.code);
         return;
+      case 'arm-ready-timeout': {
+        const { pid } = effect;
+        this.readyTimer.arm(effect.at - at(), () => this.dispatch({ kind: 'ready-timeout', pid, at: at() }));
+        return;
+      }
     }
   }
 
@@ -217,6 +227,7 @@ export class Supervisor {
       pid = adapters.startService({
         onExit: (exitedPid, code, signal) => this.dispatch({ kind: 'exited', pid: exitedPid, code, signal, at: this.now() }),
         onStartFailed: (reason, cause) => this.dispatch({ kind: 'start-failed', reason, cause, at: this.now() }),
+        onReady: (readyPid) => this.dispatch({ kind: 'ready', pid: readyPid, at: this.now() }),
       });
     } catch (error) {
       pid = null;

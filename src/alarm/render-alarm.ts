@@ -6,8 +6,11 @@ import { describeExit } from '../core/types.js';
 
 /** Everything an alarm says, gathered by the supervisor at the moment of the exit. */
 export interface AlarmReport {
-  /** `exit`: the first unexpected exit of a window; `gave-up`: a limit was passed and supervise exits. */
-  kind: 'exit' | 'gave-up';
+  /**
+   * `exit`: the first unexpected exit of a window; `gave-up`: a limit was passed and supervise exits;
+   * `no-restart`: an exit code of no_restart_exit_codes, after which the service stays down.
+   */
+  kind: 'exit' | 'gave-up' | 'no-restart';
   /** The machine's host name as os.hostname() gives it. */
   host: string;
   module: string;
@@ -59,6 +62,7 @@ function describeOutcome(alarm: AlarmReport): string {
   if (alarm.kind === 'gave-up') {
     return `exited ${alarm.window.exits} times in ${alarm.window.seconds} s, supervise gave up!`;
   }
+  if (alarm.kind === 'no-restart') return `${describeExit(alarm.exit)}, not restarted (no_restart_exit_codes)!`;
   return alarm.exit.coreDumped ? 'exited with coredump!' : 'exited!';
 }
 

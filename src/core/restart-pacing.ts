@@ -15,3 +15,35 @@ export function nextStartAt(lastStartAt: number | null, now: number, minInterval
   if (lastStartAt === null) return now;
   return Math.min(Math.max(now, lastStartAt + minIntervalMs), now + minIntervalMs);
 }
+
+/** restart_delay and restart_delay_max (SPEC section 15), in seconds as supervise.conf gives them. */
+export interface RestartDelaySettings {
+  readonly restartDelay: number;
+  /** null: the delay never doubles. */
+  readonly restartDelayMax: number | null;
+}
+
+/**
+ * The interval from the last start to the next one after an exit, in ms, as
+ * systemd's RestartSteps: restart_delay the first time; doubled after each
+ * exit of a run shorter than restart_delay_max, up to that; back to
+ * restart_delay after a run at least that long, so a service that ran fine
+ * for a while is not held back by a crash loop of last week (systemd#43813).
+ * `previousMs` is the interval used after the previous exit, null after a reset.
+ */
+export function restartIntervalAfterExit(previousMs: number | null, runMs: number, settings: RestartDelaySettings): number {
+  const baseMs = settings.restartDelay * 1000;
+  if (settings.restartDelayMax === null) return baseMs;
+  const maxMs = settings.restartDelayMax * 1000;
+  if (previousMs === null || runMs >= maxMs) return baseMs;
+  return Math.min(Math.max(previousMs, baseMs) * 2, maxMs);
+}
+
+/**
+ * The interval an operator's `u` or `o` keeps from the last start: it cuts a
+ * long delay short, but never below section 5's one start a second (or
+ * restart_delay, when that is shorter), so a flood of `u` cannot crash-loop.
+ */
+export function operatorStartIntervalMs(settings: RestartDelaySettings): number {
+  return Math.min(settings.restartDelay * 1000, MIN_START_INTERVAL_MS);
+}

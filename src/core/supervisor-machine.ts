@@ -4,10 +4,10 @@
 // the effects to carry out, in the order they must run. Only src/supervisor.ts
 // carries effects out. Time is always an argument.
 import { decideOnExit, nextHookCount, type AlarmLimits, type AlarmWindow } from './alarm-policy.js';
-import { judgeExit } from './expected-exit.js';
 import { countExit, NO_EXITS, type ExitCounts } from './exit-counts.js';
+import { judgeExit, type ExitVerdict } from './expected-exit.js';
 import { ORPHAN_KILL_WAIT_MS, orphanKillDelayMs } from './orphan-service.js';
-import { nextStartAt } from './restart-pacing.js';
+import { nextStartAt, operatorStartIntervalMs, restartIntervalAfterExit } from './restart-pacing.js';
 import { EXIT_COMMAND, EXIT_GAVE_UP, EXIT_LOCK } from './exit-codes.js';
 import {
   CORE_DUMP_SIGNALS,
@@ -102,6 +102,15 @@ export interface SupervisorState {
   readonly lastExit: ServiceExit | null;
   /** Exits since this supervise started, for the metrics (SPEC section 14). */
   readonly exitCounts: ExitCounts;
+  // Readiness and restart delay (SPEC section 15: ready_fd, ready_timeout, restart_delay, restart_delay_max).
+  /** Unix ms at which the running service became ready (its start, without ready_fd); null while not ready. */
+  readonly readySince: number | null;
+  /** ready_timeout passed before the running service reported ready. */
+  readonly readyTimedOut: boolean;
+  /** The interval from start to start used after the last exit; null after a reset (a `u`, or none yet). */
+  readonly restartIntervalMs: number | null;
+  /** Unix ms of the armed start, shown as nextStartAt while `waiting`. */
+  readonly startDueAt: number | null;
 }
 
 /** One control command as an event of the table; a read of control applies its runs through these. */
@@ -122,7 +131,11 @@ export type SupervisorEvent =
   | { kind: 'orphan-gone'; at: number }
   | { kind: 'terminate'; signal: string; at: number }
   | { kind: 'hook-done'; at: number }
-  | { kind: 'config'; config: MachineConfig };
+  | { kind: 'config'; config: MachineConfig }
+  /** The service with `pid` wrote its newline on ready_fd. */
+  | { kind: 'ready'; pid: number; at: number }
+  /** ready_timeout after the start of the service with `pid`. */
+  | { kind: 'ready-timeout'; pid: number; at: number };
 
 /** The columns of the table: every event but the read of control, plus each control command. */
 export type TableEvent = Exclude<SupervisorEvent, ControlEvent> | CommandEvent;
@@ -141,14 +154,16 @@ export type Effect =
   | { kind: 'watch-orphan'; pid: number; startTicks: number }
   | { kind: 'write-status' }
   | { kind: 'log'; level: 'notice' | 'warning' | 'fatal'; message: string }
-  | { kind: 'alarm'; alarm: 'exit' | 'gave-up'; exit: ServiceExit; window: AlarmWindow; next: string }
+  | { kind: 'alarm'; alarm: 'exit' | 'gave-up' | 'no-restart'; exit: ServiceExit; window: AlarmWindow; next: string }
   | { kind: 'reload-config' }
   /** The rest of a read, applied once the effects before it (a start, a reload) are done. */
   | { kind: 'resume-control'; event: ControlEvent }
   | { kind: 'run-hook'; count: number }
   /** Tells the waiting foreground supervise how the first start went. */
   | { kind: 'report-start'; report: StartReport }
-  | { kind: 'exit'; code: number };
+  | { kind: 'exit'; code: number }
+  /** Raise `ready-timeout` for `pid` at `at`, unless it has exited by then. */
+  | { kind: 'arm-ready-timeout'; pid: number; at: number };
 
 /**
  * One read of the control FIFO: its runs of commands in the order written
@@ -197,6 +212,10 @@ export function initialState(
     window: null,
     lastExit: null,
     exitCounts: NO_EXITS,
+    readySince: null,
+    readyTimedOut: false,
+    restartIntervalMs: null,
+    startDueAt: null,
   };
 }
 
@@ -259,11 +278,25 @@ function requestExitLater(state: SupervisorState): Step {
   return none({ ...state, exitRequested: true });
 }
 
-/** Starts now, or arms a start one second after the previous one (SPEC section 5). */
-function start(state: SupervisorState, at: number): Step {
-  const startAt = nextStartAt(state.lastStartAt, at);
+/**
+ * Starts now, or arms a start `intervalMs` after the previous one: one second
+ * by default (SPEC section 5), restart_delay and its doubling after an exit.
+ */
+function start(state: SupervisorState, at: number, intervalMs = restartInterval(state)): Step {
+  const startAt = nextStartAt(state.lastStartAt, at, intervalMs);
   if (startAt <= at) return { state: { ...state, phase: 'starting' }, effects: [{ kind: 'start' }] };
-  return { state: { ...state, phase: 'waiting' }, effects: [{ kind: 'arm-start', at: startAt }] };
+  return { state: { ...state, phase: 'waiting', startDueAt: startAt }, effects: [{ kind: 'arm-start', at: startAt }] };
+}
+
+/** The interval from start to start in force: the one the last exit set, else restart_delay. */
+function restartInterval(state: SupervisorState): number {
+  return state.restartIntervalMs ?? state.config.settings.restartDelay * 1000;
+}
+
+/** An operator's start (`u` or `o`) resets the doubled delay and keeps only the short floor from the last start. */
+function operatorStart(state: SupervisorState, at: number): Step {
+  const reset = { ...state, restartIntervalMs: null };
+  return start(reset, at, operatorStartIntervalMs(state.config.settings));
 }
 
 function finish(state: SupervisorState): Step {
@@ -280,10 +313,10 @@ function carryOn(state: SupervisorState, at: number): Step {
   return none({ ...state, phase: 'down' });
 }
 
-/** The service runs: `d` sends TERM then CONT, so a paused service sees the TERM; KILL follows after stop_timeout. */
+/** The service runs: `d` sends stop_signal (TERM) then CONT, so a paused service sees it; KILL follows after stop_timeout. */
 function stopService(state: SupervisorState, at: number): Step {
   const service = state.service as RunningService;
-  const effects: Effect[] = [signal(service.pid, 'SIGTERM'), signal(service.pid, 'SIGCONT')];
+  const effects: Effect[] = [signal(service.pid, state.config.settings.stopSignal), signal(service.pid, 'SIGCONT')];
   const timeout = state.config.settings.stopTimeout;
   if (state.phase !== 'stopping' && timeout > 0) effects.push({ kind: 'arm-stop-timeout', at: at + timeout * 1000 });
   return { state: { ...state, phase: 'stopping', want: 'down', endSignalledAt: at, paused: false }, effects };
@@ -404,8 +437,9 @@ function started(state: SupervisorState, event: Extract<TableEvent, { kind: 'sta
     endSignalledAt: null,
     paused: false,
     callerWaiting: false,
+    ...readinessAtStart(state.config.settings, at),
   };
-  const effects: Effect[] = [log('notice', `service ${state.name} started, pid ${pid}`)];
+  const effects: Effect[] = [log('notice', `service ${state.name} started, pid ${pid}`), ...armReadyTimeout(state.config.settings, pid, at)];
   if (state.want === 'down') {
     // `d` came while the start was under way.
     const stopping = stopService(next, at);
@@ -436,9 +470,13 @@ function exited(state: SupervisorState, event: Extract<TableEvent, { kind: 'exit
   const service = state.service as RunningService;
   if (service.pid !== event.pid) return none(state);
   const coreDumped = event.signal !== null && CORE_DUMP_SIGNALS.has(event.signal);
-  const verdict = judgeExit(
-    { signalledAt: state.endSignalledAt, wantDown: state.want === 'down', stopTimeoutSeconds: state.config.settings.stopTimeout },
-    { coreDumped, at: event.at },
+  const verdict = judgeLifeExit(
+    state,
+    event,
+    judgeExit(
+      { signalledAt: state.endSignalledAt, wantDown: state.want === 'down', stopTimeoutSeconds: state.config.settings.stopTimeout },
+      { coreDumped: coreDumped && !killedByStopSignal(state, event), at: event.at },
+    ),
   );
   const exit: ServiceExit = {
     pid: event.pid,
@@ -450,7 +488,7 @@ function exited(state: SupervisorState, event: Extract<TableEvent, { kind: 'exit
     expected: verdict.expected,
   };
   const uptime = (exit.uptimeMs / 1000).toFixed(exit.uptimeMs < 10_000 ? 1 : 0);
-  const expectation = verdict.expected ? ', expected' : verdict.why !== null ? `, not expected: ${verdict.why}` : '';
+  const expectation = verdict.expected ? `, expected${verdict.because ?? ''}` : verdict.why !== null ? `, not expected: ${verdict.why}` : '';
   const next: SupervisorState = { ...state, service: null, since: event.at, paused: false, endSignalledAt: null, lastExit: exit };
   const counted: SupervisorState = { ...next, exitCounts: countExit(state.exitCounts, exit) };
   const report = log('notice', `service ${state.name} ${describeExit(exit)}, pid ${exit.pid}, ran ${uptime} s${expectation}`);
@@ -465,7 +503,13 @@ function exited(state: SupervisorState, event: Extract<TableEvent, { kind: 'exit
  * it writes status: the service is back sooner, and status is then written
  * once, by the start's outcome.
  */
-function afterExit(state: SupervisorState, exit: ServiceExit, at: number, report: readonly Effect[]): Step {
+function afterExit(exitedState: SupervisorState, exit: ServiceExit, at: number, exitReport: readonly Effect[]): Step {
+  const noRestart = decideNoRestart(exitedState, exit);
+  const state: SupervisorState = {
+    ...(noRestart === null ? exitedState : noRestart.state),
+    restartIntervalMs: restartIntervalAfterExit(exitedState.restartIntervalMs, exit.uptimeMs, exitedState.config.settings),
+  };
+  const report = noRestart === null ? exitReport : [...exitReport, noRestart.notice];
   if (state.config.restartHook) {
     const hookCounter = nextHookCount(state.hookCounter, at, state.config.hookResetSeconds);
     return {
@@ -483,9 +527,11 @@ function afterExit(state: SupervisorState, exit: ServiceExit, at: number, report
     return { state: { ...next, phase: 'finished', want: 'down' }, effects };
   }
   const alarm: Effect[] =
-    decision.sendAlarm && decision.window
-      ? [{ kind: 'alarm', alarm: 'exit', exit, window: decision.window, next: describeNext(next, at) }]
-      : [];
+    noRestart !== null
+      ? noRestartAlarm(next, exit, decision.window, at)
+      : decision.sendAlarm && decision.window
+        ? [{ kind: 'alarm', alarm: 'exit', exit, window: decision.window, next: describeNext(next, at) }]
+        : [];
   const following = carryOn(next, at);
   switch (following.state.phase) {
     case 'starting':
@@ -500,7 +546,7 @@ function afterExit(state: SupervisorState, exit: ServiceExit, at: number, report
 function describeNext(state: SupervisorState, at: number): string {
   if (state.exitRequested) return 'supervise exits';
   if (state.want !== 'up') return 'the service stays down (want down)';
-  const delayMs = nextStartAt(state.lastStartAt, at) - at;
+  const delayMs = nextStartAt(state.lastStartAt, at, restartInterval(state)) - at;
   return delayMs > 0 ? `restarting in ${(delayMs / 1000).toFixed(1)} s` : 'restarting now';
 }
 
@@ -509,7 +555,7 @@ function stopTimeout(state: SupervisorState): Step {
   return {
     state,
     effects: [
-      log('warning', `service ${state.name} still running ${state.config.settings.stopTimeout} s after TERM, sending KILL`),
+      log('warning', `service ${state.name} still running ${state.config.settings.stopTimeout} s after ${state.config.settings.stopSignal.slice(3)}, sending KILL`),
       signal(service.pid, 'SIGKILL'),
     ],
   };
@@ -550,7 +596,12 @@ function terminateLater(state: SupervisorState, event: Extract<TableEvent, { kin
 }
 
 function upFromDown(want: Want): CommandAction {
-  return (state, event) => start({ ...state, want }, event.at);
+  return (state, event) => operatorStart({ ...state, want }, event.at);
+}
+
+/** `u` or `o` while a delayed start is armed: start at once (or after the short floor), as the operator asked. */
+function upFromWaiting(want: Want): CommandAction {
+  return (state, event) => then({ state: { ...state, want }, effects: [{ kind: 'cancel-start' }] }, (s) => operatorStart(s, event.at));
 }
 
 function cancelWaiting(state: SupervisorState): Step {
@@ -563,6 +614,80 @@ function exitNow(state: SupervisorState): Step {
 
 function exitWaiting(state: SupervisorState): Step {
   return then({ state, effects: [{ kind: 'cancel-start' }] }, finish);
+}
+
+// ---- readiness, exit codes and the stop signal (SPEC section 15) ----
+
+/** Without ready_fd the service is ready once it runs; with it, once it says so. */
+function readinessAtStart(settings: ModuleConfig, at: number): Pick<SupervisorState, 'readySince' | 'readyTimedOut'> {
+  return { readySince: settings.readyFd === null ? at : null, readyTimedOut: false };
+}
+
+function armReadyTimeout(settings: ModuleConfig, pid: number, at: number): Effect[] {
+  if (settings.readyFd === null || settings.readyTimeout <= 0) return [];
+  return [{ kind: 'arm-ready-timeout', pid, at: at + settings.readyTimeout * 1000 }];
+}
+
+function serviceReady(state: SupervisorState, event: Extract<TableEvent, { kind: 'ready' }>): Step {
+  const service = state.service as RunningService;
+  if (service.pid !== event.pid || state.readySince !== null) return none(state);
+  const seconds = ((event.at - service.startedAt) / 1000).toFixed(1);
+  const late = state.readyTimedOut ? `, after ready_timeout ${state.config.settings.readyTimeout} s` : '';
+  return {
+    state: { ...state, readySince: event.at },
+    effects: [log('notice', `service ${state.name} ready, pid ${service.pid}, ${seconds} s after its start${late}`), WRITE_STATUS],
+  };
+}
+
+function readyTimeoutPassed(state: SupervisorState, event: Extract<TableEvent, { kind: 'ready-timeout' }>): Step {
+  const service = state.service as RunningService;
+  if (service.pid !== event.pid || state.readySince !== null || state.readyTimedOut) return none(state);
+  const { readyTimeout, readyFd } = state.config.settings;
+  return {
+    state: { ...state, readyTimedOut: true },
+    effects: [
+      log('warning', `service ${state.name} pid ${service.pid} not ready ${readyTimeout} s after its start (ready_timeout ${readyTimeout}): no newline on descriptor ${readyFd ?? '?'} yet`),
+      WRITE_STATUS,
+    ],
+  };
+}
+
+/** stop_signal QUIT kills with a core-dumping signal: that is the stop supervise sent, not a crash. */
+function killedByStopSignal(state: SupervisorState, event: { signal: string | null }): boolean {
+  return state.phase === 'stopping' && event.signal === state.config.settings.stopSignal;
+}
+
+/** The verdict of expected-exit.ts, and success_exit_codes: such an exit is expected too, saying why. */
+function judgeLifeExit(
+  state: SupervisorState,
+  event: { code: number | null },
+  verdict: ExitVerdict,
+): { expected: true; because?: string } | { expected: false; why: string | null } {
+  if (verdict.expected || event.code === null || !state.config.settings.successExitCodes.includes(event.code)) return verdict;
+  return { expected: true, because: ' (success_exit_codes)' };
+}
+
+/** no_restart_exit_codes: want becomes down, with a NOTICE saying why; null when the exit is not one of them. */
+function decideNoRestart(state: SupervisorState, exit: ServiceExit): { state: SupervisorState; notice: Effect } | null {
+  if (exit.code === null || state.want === 'down' || !state.config.settings.noRestartExitCodes.includes(exit.code)) return null;
+  return {
+    state: { ...state, want: 'down' },
+    notice: log('notice', `service ${state.name} exited with code ${exit.code}, one of no_restart_exit_codes: not restarting it (want down)`),
+  };
+}
+
+/** The one alarm of a no-restart exit, instead of the window's exit alarm; as any alarm, only when alarms are on. */
+function noRestartAlarm(state: SupervisorState, exit: ServiceExit, window: AlarmWindow | null, at: number): Effect[] {
+  if (!state.alarmsOn || state.config.settings.alarmInterval <= 0) return [];
+  return [
+    {
+      kind: 'alarm',
+      alarm: 'no-restart',
+      exit,
+      window: window ?? { openedAt: at, exits: 0, coreDumps: 0 },
+      next: `${describeNext(state, at)}: exit code ${exit.code ?? '?'} is in no_restart_exit_codes`,
+    },
+  ];
 }
 
 // ---- the table ----
@@ -593,6 +718,8 @@ const COMMON: Row = {
   terminate: terminateLater,
   'hook-done': ignore,
   config: newConfig,
+  ready: ignore,
+  'ready-timeout': ignore,
 };
 
 /** The signals a running service can be sent; the same in `up` and `stopping`. */
@@ -608,6 +735,8 @@ const RUNNING: Row = {
   kill: sendEnding('SIGKILL'),
   down: stopRunning,
   terminate: terminateRunning,
+  ready: serviceReady,
+  'ready-timeout': readyTimeoutPassed,
 };
 
 const FINISHED: Row = Object.fromEntries(Object.keys(COMMON).map((kind) => [kind, ignore])) as unknown as Row;
@@ -639,6 +768,8 @@ export const ACTIONS: Readonly<Record<Phase, Row>> = {
   waiting: {
     ...COMMON,
     down: cancelWaiting,
+    up: upFromWaiting('up'),
+    once: upFromWaiting('once'),
     exit: exitWaiting,
     'start-due': startDue,
     terminate: terminateIdle,

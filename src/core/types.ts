@@ -4,7 +4,18 @@
 export type Want = 'up' | 'down' | 'once';
 
 /** Signals supervise sends to the service. */
-export type ServiceSignal = 'SIGHUP' | 'SIGALRM' | 'SIGINT' | 'SIGTERM' | 'SIGKILL' | 'SIGSTOP' | 'SIGCONT';
+export type ServiceSignal =
+  | 'SIGHUP'
+  | 'SIGALRM'
+  | 'SIGINT'
+  | 'SIGTERM'
+  | 'SIGKILL'
+  | 'SIGSTOP'
+  | 'SIGCONT'
+  // stop_signal may also be one of these (SPEC section 15).
+  | 'SIGQUIT'
+  | 'SIGUSR1'
+  | 'SIGUSR2';
 
 /** One command of the control FIFO (SPEC section 4). */
 export type ControlCommand =

@@ -47,6 +47,15 @@ describe('renderAlarm subject (golden)', () => {
     );
   });
 
+  it('says the exit code and that it is not restarted for an exit code of no_restart_exit_codes', () => {
+    const alarm: AlarmReport = { ...base, kind: 'no-restart', exit: { ...base.exit, code: 78 }, next: 'the service stays down (want down): exit code 78 is in no_restart_exit_codes' };
+    const rendered = renderAlarm(alarm);
+    expect(rendered.subject).toBe(
+      '2026-11-21 15:51:21 [Alarm: db-01.example.org] Service redis exited with code 78, not restarted (no_restart_exit_codes)!',
+    );
+    expect(rendered.body).toContain('the service stays down (want down): exit code 78 is in no_restart_exit_codes');
+  });
+
   it('does not mention a core dump in a plain signal death', () => {
     const alarm = { ...base, exit: { code: null, signal: 'SIGTERM', coreDumped: false, uptimeMs: 10 } };
     expect(renderAlarm(alarm).subject).toMatch(/Service redis exited!$/);

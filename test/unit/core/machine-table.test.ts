@@ -66,6 +66,8 @@ const EVENTS: Record<TableEventKind, TableEvent> = {
   terminate: { kind: 'terminate', signal: 'SIGTERM', at: AT },
   'hook-done': { kind: 'hook-done', at: AT },
   config: { kind: 'config', config },
+  ready: { kind: 'ready', pid: 100, at: AT },
+  'ready-timeout': { kind: 'ready-timeout', pid: 100, at: AT },
 };
 
 function describeEffect(effect: Effect): string {
@@ -185,9 +187,10 @@ const EXPECTED: Record<Phase, Record<TableEventKind, string>> = {
   },
   waiting: {
     ...NOTHING,
-    up: 'waiting:',
+    // The operator's start cuts a restart_delay short (SPEC section 15).
+    up: 'starting: cancel-start, start',
     down: 'down: cancel-start',
-    once: 'waiting:',
+    once: 'starting: cancel-start, start',
     exit: 'finished: cancel-start, notice, write-status, exit 0',
     silence: 'waiting:',
     unsilence: 'waiting:',
@@ -225,4 +228,41 @@ describe('the machine table', () => {
       expect(actual).toEqual(EXPECTED[phase]);
     });
   }
+});
+
+// SPEC section 15: the cells that differ with ready_fd (without it, a running
+// service is ready from its start and `ready` / `ready-timeout` change nothing).
+describe('the machine table with ready_fd 3 and ready_timeout 5', () => {
+  const ready = withSettings({ stopTimeout: 3, readyFd: 3, readyTimeout: 5 });
+  const upNotReady = after(up, ready);
+  const stoppingNotReady = after([...up, { kind: 'control', runs: [{ command: 'down', letter: 'd', count: 1 }], at: 10 }], ready);
+  const timedOut = transition(upNotReady, { kind: 'ready-timeout', pid: 100, at: 5000 }).state;
+
+  function cell(state: SupervisorState, event: TableEvent): string {
+    const act = ACTIONS[state.phase][event.kind] as (state: SupervisorState, event: TableEvent) => { state: SupervisorState; effects: readonly Effect[] };
+    const step = act(state, event);
+    if (step.state === state && step.effects.length === 0) return '=';
+    return `${step.state.phase}: ${step.effects.map(describeEffect).join(', ')}`.trimEnd();
+  }
+
+  it.each([
+    ['starting', 'started', after([{ kind: 'boot', at: 0, previous: none }], ready), { kind: 'started', pid: 100, at: 0 }, 'up: notice, arm-ready-timeout, write-status'],
+    ['up, not ready', 'ready', upNotReady, { kind: 'ready', pid: 100, at: AT }, 'up: notice, write-status'],
+    ['up, not ready', 'ready of another pid', upNotReady, { kind: 'ready', pid: 99, at: AT }, '='],
+    ['up, not ready', 'ready-timeout', upNotReady, { kind: 'ready-timeout', pid: 100, at: AT }, 'up: warning, write-status'],
+    ['up, not ready', 'ready-timeout of an earlier pid', upNotReady, { kind: 'ready-timeout', pid: 99, at: AT }, '='],
+    ['up, timed out', 'ready-timeout again', timedOut, { kind: 'ready-timeout', pid: 100, at: AT }, '='],
+    ['up, timed out', 'ready late', timedOut, { kind: 'ready', pid: 100, at: 6000 }, 'up: notice, write-status'],
+    ['stopping, not ready', 'ready', stoppingNotReady, { kind: 'ready', pid: 100, at: AT }, 'stopping: notice, write-status'],
+    ['stopping, not ready', 'ready-timeout', stoppingNotReady, { kind: 'ready-timeout', pid: 100, at: AT }, 'stopping: warning, write-status'],
+  ] as [string, string, SupervisorState, TableEvent, string][])('%s x %s', (_phase, _event, state, event, expected) => {
+    expect(cell(state, event)).toBe(expected);
+  });
+
+  it('keeps ready and readySince in the state', () => {
+    expect(upNotReady.readySince).toBeNull();
+    expect(timedOut.readyTimedOut).toBe(true);
+    expect(transition(upNotReady, { kind: 'ready', pid: 100, at: 1234 }).state.readySince).toBe(1234);
+    expect(after(up).readySince).toBe(0);
+  });
 });

@@ -79,6 +79,10 @@ function harness(options: { config?: MachineConfig; callerWaiting?: boolean; sta
       running.delete(pid);
       callbacks.onExit(pid, code, signal);
     },
+    /** The service with `pid` writes its newline on ready_fd. */
+    ready(pid: number) {
+      running.get(pid)?.onReady(pid);
+    },
     finishHook() {
       const done = hookDone;
       hookDone = null;
@@ -306,5 +310,70 @@ describe('supervisor shell: several in one process', () => {
     expect(a.record.signals.at(-1)).toBe('SIGKILL 100');
     expect(b.record.signals).toEqual([]);
     expect(b.supervisor.current.phase).toBe('up');
+  });
+});
+
+describe('supervisor shell: readiness and restart delay (SPEC section 15)', () => {
+  it('warns exactly ready_timeout seconds after the start of a service that never says it is ready', () => {
+    const h = harness({ config: withSettings({ readyFd: 3, readyTimeout: 5 }) });
+    h.boot();
+    h.clock.advance(4999);
+    expect(h.record.log.filter((line) => line.startsWith('WARNING'))).toEqual([]);
+    h.clock.advance(1);
+    expect(h.record.log).toContain('WARNING service svc pid 100 not ready 5 s after its start (ready_timeout 5): no newline on descriptor 3 yet');
+    expect(h.supervisor.current.readyTimedOut).toBe(true);
+  });
+
+  it('warns about nothing, ever, when the service says it is ready in time', () => {
+    const h = harness({ config: withSettings({ readyFd: 3, readyTimeout: 5 }) });
+    h.boot();
+    h.clock.advance(1200);
+    h.ready(100);
+    expect(h.supervisor.current.readySince).toBe(h.clock.now());
+    expect(h.record.log).toContain('NOTICE service svc ready, pid 100, 1.2 s after its start');
+    h.clock.advance(3_600_000);
+    expect(h.record.log.filter((line) => line.startsWith('WARNING'))).toEqual([]);
+  });
+
+  it('does not take the timeout of an earlier start for the next one', () => {
+    const h = harness({ config: withSettings({ readyFd: 3, readyTimeout: 5 }) });
+    h.boot();
+    h.clock.advance(2000);
+    h.exit(100);
+    // Restarted at once (it ran 2 s); its own timeout runs from its start.
+    expect(h.pid).toBe(101);
+    h.clock.advance(4999);
+    expect(h.record.log.filter((line) => line.startsWith('WARNING'))).toEqual([]);
+    h.clock.advance(1);
+    expect(h.record.log.filter((line) => line.startsWith('WARNING'))).toEqual([
+      'WARNING service svc pid 101 not ready 5 s after its start (ready_timeout 5): no newline on descriptor 3 yet',
+    ]);
+  });
+
+  it('spaces the starts of a crash loop 1, 2, 4, 4 s apart with restart_delay 1 and restart_delay_max 4', () => {
+    const h = harness({ config: withSettings({ restartDelay: 1, restartDelayMax: 4 }) });
+    const t0 = h.clock.now();
+    h.boot();
+    const startedAt: number[] = [0];
+    for (let pid = 100; pid < 104; pid += 1) {
+      h.exit(pid);
+      while (h.pid === 0) h.clock.advance(1);
+      startedAt.push(h.clock.now() - t0);
+    }
+    expect(startedAt).toEqual([0, 1000, 3000, 7000, 11_000]);
+  });
+
+  it('starts at once on u during a long wait', () => {
+    const h = harness({ config: withSettings({ restartDelay: 60 }) });
+    h.boot();
+    h.clock.advance(5000);
+    h.exit(100);
+    expect(h.supervisor.current.phase).toBe('waiting');
+    h.control('u');
+    expect(h.pid).toBe(101);
+    // The cancelled timer starts nothing more.
+    h.clock.advance(120_000);
+    expect(h.pid).toBe(101);
+    expect(h.supervisor.current.starts).toBe(2);
   });
 });
