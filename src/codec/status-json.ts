@@ -38,6 +38,15 @@ export interface StatusJson {
   limits: { alarmInterval: number; maxTries: number; maxTriesIfCoredumped: number; stopTimeout: number };
   /** Exits since supervise started, by expected and core dump (disjoint counts; SPEC section 14's exits_total). */
   exits: ExitCounts;
+  // SPEC section 15: readiness and the restart delay.
+  /** Up and ready: without ready_fd, up is ready; with it, once the service wrote its newline. */
+  ready: boolean;
+  /** ISO time the running service became ready; null while not ready or down. */
+  readySince: string | null;
+  /** ready_timeout passed before the running service said it was ready (`--wait` then fails). */
+  readyTimedOut: boolean;
+  /** ISO time of the next start while one is delayed (restart_delay); null otherwise. */
+  nextStartAt: string | null;
 }
 
 /** Facts of the supervise process that the machine's state does not hold. */
@@ -85,6 +94,17 @@ export function statusJsonOf(state: SupervisorState, facts: StatusJsonFacts, now
       stopTimeout: settings.stopTimeout,
     },
     exits: { ...state.exitCounts },
+    ...encodeLife(state),
   };
   return json;
+}
+
+function encodeLife(state: SupervisorState): Pick<StatusJson, 'ready' | 'readySince' | 'readyTimedOut' | 'nextStartAt'> {
+  const readySince = state.service !== null && state.readySince !== null ? new Date(state.readySince).toISOString() : null;
+  return {
+    ready: readySince !== null,
+    readySince,
+    readyTimedOut: state.service !== null && state.readyTimedOut,
+    nextStartAt: state.phase === 'waiting' && state.startDueAt !== null ? new Date(state.startDueAt).toISOString() : null,
+  };
 }

@@ -4,7 +4,7 @@ import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { WaitTarget } from './control-actions.js';
 import { CtlError } from './ctl-error.js';
 import { readServiceState, type ServiceState } from './read-service-state.js';
-import { describeLost, describeStuck, judgeState } from './wait-target.js';
+import { describeLost, describeNotReady, describeStuck, judgeState } from './wait-target.js';
 
 export interface WaitForStateOptions {
   readonly target: WaitTarget;
@@ -24,13 +24,15 @@ const DEFAULT_INTERVAL_MS = 50;
 export async function waitForState(dir: string, options: WaitForStateOptions): Promise<ServiceState> {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? sleepFor;
-  const read = options.read ?? ((path: string) => readServiceState(path, { probeLock: options.target === 'gone' }));
+  const withJson = options.target === 'up' || options.target === 'new-pid';
+  const read = options.read ?? ((path: string) => readServiceState(path, { probeLock: options.target === 'gone', withJson }));
   const deadline = now() + options.timeoutSeconds * 1000;
   for (;;) {
     const state = read(dir);
     const verdict = judgeState(options.target, options.previousPid, state);
     if (verdict === 'reached') return state;
     if (verdict === 'lost') throw new CtlError('not-running', describeLost(dir, options.target));
+    if (verdict === 'not-ready') throw new CtlError('timeout', describeNotReady(dir, state));
     if (now() >= deadline) {
       throw new CtlError('timeout', describeStuck(dir, options.target, state, options.timeoutSeconds));
     }

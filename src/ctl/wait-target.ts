@@ -1,15 +1,18 @@
 // Whether an observed state is the one `--wait` waits for, and what to say
 // when it never came (SPEC section 10). Pure: the polling is wait-for-state.ts.
+import type { StatusJson } from '../codec/status-json.js';
 import type { WaitTarget } from './control-actions.js';
 import { describePid, labelOf, type StatusView } from './format-status-line.js';
 
 export type ObservedState = StatusView & {
   /** Whether the `lock` is free; null when it was not probed. */
   readonly lockFree: boolean | null;
+  /** status.json, read for the targets that wait for readiness (SPEC section 15); null or absent when not read. */
+  readonly json?: Partial<Pick<StatusJson, 'pid' | 'ready' | 'readyTimedOut'>> | null;
 };
 
-/** reached; waiting: may still come; lost: supervise went away, so it never will. */
-export type Verdict = 'reached' | 'waiting' | 'lost';
+/** reached; waiting: may still come; lost: supervise went away, so it never will; not-ready: ready_timeout passed. */
+export type Verdict = 'reached' | 'waiting' | 'lost' | 'not-ready';
 
 export function judgeState(target: WaitTarget, previousPid: number, state: ObservedState): Verdict {
   // No status at all: supervise never got as far as starting the service.
@@ -19,10 +22,10 @@ export function judgeState(target: WaitTarget, previousPid: number, state: Obser
       return 'reached';
     case 'up':
       if (!state.running) return 'lost';
-      return pid !== 0 ? 'reached' : 'waiting';
+      return pid !== 0 ? judgeReady(pid, state) : 'waiting';
     case 'new-pid':
       if (!state.running) return 'lost';
-      return pid !== 0 && pid !== previousPid ? 'reached' : 'waiting';
+      return pid !== 0 && pid !== previousPid ? judgeReady(pid, state) : 'waiting';
     case 'down':
       // supervise writes pid 0 as its last status, so a supervise that exited
       // after stopping the service still counts as down.
@@ -33,6 +36,30 @@ export function judgeState(target: WaitTarget, previousPid: number, state: Obser
       // supervise can start only once the lock is free.
       return !state.running && state.lockFree === true ? 'reached' : 'waiting';
   }
+}
+
+/**
+ * A service with ready_fd is up once it says it is ready; status.json tells.
+ * Without status.json, or from a supervise that writes no `ready`, up is ready.
+ */
+function judgeReady(pid: number, state: ObservedState): Verdict {
+  const json = state.json;
+  if (json === undefined || json === null || json.ready === undefined) return 'reached';
+  // status is renamed into place just before status.json: wait for the json of this pid.
+  if (json.pid !== pid) return 'waiting';
+  if (json.ready) return 'reached';
+  return json.readyTimedOut === true ? 'not-ready' : 'waiting';
+}
+
+/** Whether status.json shows the service up but not (yet) ready. */
+function isUpNotReady(state: ObservedState): boolean {
+  const pid = state.status?.pid ?? 0;
+  return pid !== 0 && state.json?.pid === pid && state.json.ready === false;
+}
+
+/** e.g. `status/x: up (pid 1234) but not ready within its ready_timeout, wanted up and ready`. */
+export function describeNotReady(dir: string, state: ObservedState): string {
+  return `${labelOf(dir)}: ${describePid(state.status?.pid ?? 0)} but not ready within its ready_timeout, wanted up and ready`;
 }
 
 const WANTED: Readonly<Record<WaitTarget, string>> = {
@@ -47,7 +74,8 @@ const WANTED: Readonly<Record<WaitTarget, string>> = {
 export function describeStuck(dir: string, target: WaitTarget, state: ObservedState, waitSeconds: number): string {
   const label = labelOf(dir);
   const pid = state.status?.pid ?? 0;
-  const service = describePid(pid) + (state.status?.paused === true && pid !== 0 ? ', paused' : '');
+  const service =
+    describePid(pid) + (state.status?.paused === true && pid !== 0 ? ', paused' : '') + (isUpNotReady(state) ? ', not ready' : '');
   const current =
     target !== 'gone'
       ? service

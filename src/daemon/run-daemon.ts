@@ -124,6 +124,8 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
           shownOutput: serviceOutput(held, 'shown'),
           onExit: callbacks.onExit,
           onStartFailed: (reason) => callbacks.onStartFailed(reason, 'exec'),
+          readyFd: supervisor.current.config.settings.readyFd,
+          onReady: callbacks.onReady,
         });
       try {
         try {

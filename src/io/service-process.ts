@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { closeSync } from 'node:fs';
 import type { LaunchPlan } from '../core/launch-plan.js';
 import type { ServiceSignal } from '../core/types.js';
+import { readyPipeStdio, watchReadyPipe } from './ready-pipe.js';
 import { checkExecFormat, readHead } from './resolve-executable.js';
 import { openServiceOutputs } from './service-output.js';
 
@@ -18,6 +19,9 @@ export interface StartServiceOptions {
   onStartFailed(reason: string): void;
   /** How SPEC section 15's settings run it (src/core/launch-plan.ts); without it, argv as it is. */
   launch?: LaunchPlan;
+  /** ready_fd (SPEC section 15): the descriptor the service says it is ready on, and who hears it; null for none. */
+  readyFd?: number | null;
+  onReady?(pid: number): void;
 }
 
 /**
@@ -46,7 +50,7 @@ export function startService(options: StartServiceOptions): number | null {
         argv0: launch?.argv0 ?? options.argv[0],
         env: launch?.env,
         cwd: launch?.cwd ?? undefined,
-        stdio: ['ignore', output.stdout, output.stderr],
+        stdio: ['ignore', output.stdout, output.stderr, ...readyPipeStdio(options.readyFd ?? null)],
       });
     } finally {
       if (ownUmask !== null) process.umask(ownUmask);
@@ -58,6 +62,7 @@ export function startService(options: StartServiceOptions): number | null {
     }
     const pid = child.pid;
     child.once('exit', (code, signal) => options.onExit(pid, code, signal));
+    if (options.readyFd != null) watchReadyPipe(child, options.readyFd, () => options.onReady?.(pid));
     // The 'error' after a successful spawn can only be a failed kill(); ignore it.
     child.on('error', () => {});
     return pid;
