@@ -565,8 +565,9 @@ function hookDone(state: SupervisorState, event: { at: number }): Step {
   return carryOn(state, event.at);
 }
 
-function startDue(state: SupervisorState, event: { at: number }): Step {
-  return start(state, event.at);
+/** The armed start is due: the timer measured the interval it was armed with (which a `u` may have shortened). */
+function startDue(state: SupervisorState): Step {
+  return { state: { ...state, phase: 'starting' }, effects: [{ kind: 'start' }] };
 }
 
 function newConfig(state: SupervisorState, event: Extract<TableEvent, { kind: 'config' }>): Step {
@@ -788,7 +789,8 @@ export const MAX_RUNS_LOGGED_EACH = 8;
 
 /** What `status` and status.json show of the state a command can change. */
 function statusView(state: SupervisorState): string {
-  return `${state.want} ${state.paused} ${state.alarmsOn}`;
+  // status.json's nextStartAt too: a `u` during a delayed start moves it.
+  return `${state.want} ${state.paused} ${state.alarmsOn} ${state.phase === 'waiting' ? state.startDueAt : null}`;
 }
 
 /**

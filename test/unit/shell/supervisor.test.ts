@@ -363,6 +363,21 @@ describe('supervisor shell: readiness and restart delay (SPEC section 15)', () =
     expect(startedAt).toEqual([0, 1000, 3000, 7000, 11_000]);
   });
 
+  it('on u within a second of the last start, starts one second after it (SPEC section 5), not restart_delay after it', () => {
+    const h = harness({ config: withSettings({ restartDelay: 60 }) });
+    h.boot();
+    h.clock.advance(100);
+    h.exit(100);
+    h.clock.advance(300);
+    h.control('u');
+    expect(h.record.statusWrites).toBeGreaterThan(0);
+    expect(h.supervisor.current.startDueAt).toBe(h.clock.now() - 400 + 1000);
+    h.clock.advance(599);
+    expect(h.pid).toBe(0);
+    h.clock.advance(1);
+    expect(h.pid).toBe(101);
+  });
+
   it('starts at once on u during a long wait', () => {
     const h = harness({ config: withSettings({ restartDelay: 60 }) });
     h.boot();
