@@ -2,7 +2,7 @@
 // supervise's own SIGTERM send) and ready_fd / ready_timeout (status.json's
 // ready, readySince and readyTimedOut; start --wait and restart --wait wait
 // for readiness and fail once ready_timeout passed).
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../helpers/temp-dir.js';
@@ -87,6 +87,17 @@ describe('stop_signal', () => {
   });
 });
 
+/** How many sockets a process holds (Node gives the service's ready_fd as one end of a socket pair). */
+function socketsOf(pid: number): number {
+  return readdirSync(`/proc/${pid}/fd`).filter((fd) => {
+    try {
+      return readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith('socket:');
+    } catch {
+      return false;
+    }
+  }).length;
+}
+
 /** Runs supervisectl in the background; `settled` tells whether it has returned yet. */
 function runCtlInBackground(args: string[]) {
   const state = { settled: false };
@@ -107,6 +118,8 @@ describe('ready_fd and ready_timeout', () => {
   it('status.json says not ready until the service writes its newline on ready_fd, then ready and since when', async () => {
     const service = await startNotReady(['ready_fd : 3']);
     expect(readStatusJson(service.dir)).toMatchObject({ state: 'up', pid: service.servicePid, ready: false, readySince: null, readyTimedOut: false });
+    // supervise holds the read end of the service's ready_fd until the newline comes.
+    expect(socketsOf(service.daemonPid)).toBe(1);
     const before = Date.now();
     writeFileSync(service.readyFile, '');
     const json = await waitFor(() => {
@@ -116,6 +129,7 @@ describe('ready_fd and ready_timeout', () => {
     expect(json.pid).toBe(service.servicePid);
     expect(Date.parse(json.readySince ?? '')).toBeGreaterThanOrEqual(before - 5);
     await waitForLog(service.dir, new RegExp(`service svc ready, pid ${service.servicePid}, [\\d.]+ s after its start`));
+    await waitFor(() => socketsOf(service.daemonPid) === 0 || undefined, { what: 'supervise to close its end of ready_fd' });
   });
 
   it('start --wait returns only after the service is ready', async () => {
