@@ -10,7 +10,8 @@ export interface AlertmanagerAlert {
   endsAt: string;
 }
 
-export const ALERT_NAMES = { exit: 'SuperviseServiceExited', 'gave-up': 'SuperviseGaveUp' } as const;
+// SPEC section 14 names two alerts: an exit that is not restarted (no_restart_exit_codes) is still an exit.
+export const ALERT_NAMES = { exit: 'SuperviseServiceExited', 'no-restart': 'SuperviseServiceExited', 'gave-up': 'SuperviseGaveUp' } as const;
 
 /**
  * `startsAt` is `now`; `endsAt` is the end of the alarm window, so the alert

@@ -62,7 +62,7 @@ type KeySpec =
   | { kind: 'number'; field: NumberField }
   | { kind: 'list'; field: ListField }
   | { kind: 'text'; field: TextField }
-  | { kind: 'service'; field: ServiceField; key: ServiceKey };
+  | { kind: 'service'; field: ServiceField; key: ServiceKey }
   /** SPEC section 15 values with a parser of their own (service-life-values.ts); a module's value replaces [global]'s. */
   | { kind: 'life'; field: LifeField };
 
@@ -280,6 +280,8 @@ function applyLayer(
         const combine = overlay ? spec.key.overlay : undefined;
         fields[field] = combine ? combine(fields[field] as never, parsed.value as never) : parsed.value;
         sources.set(field, combine ? [...(sources.get(field) ?? []), from] : [from]);
+        break;
+      }
       case 'life': {
         const parsed = LIFE_VALUE_PARSERS[spec.field](value);
         if (!parsed.ok) {
@@ -353,6 +355,7 @@ function describeConfig(config: ModuleConfig, sources: Map<keyof ModuleConfig, s
       }
       case 'service':
         shown = spec.key.show((config as Record<ServiceField, unknown>)[spec.field] as never);
+        break;
       case 'life':
         shown = describeLifeValue(config, spec.field);
         break;

@@ -18,6 +18,10 @@ const status: StatusJson = {
   alarmWindow: { openedAt: '2026-11-21T07:51:00.000Z', exits: 2, coreDumps: 1 },
   limits: { alarmInterval: 60, maxTries: 10, maxTriesIfCoredumped: 5, stopTimeout: 0 },
   exits: { expected: 4, unexpected: 1, expectedCoreDumps: 0, unexpectedCoreDumps: 1 },
+  ready: true,
+  readySince: '2026-11-21T07:51:21.500Z',
+  readyTimedOut: false,
+  nextStartAt: null,
 };
 
 const up: MetricsSource = { dir: '/srv/status/redis', supervised: true, status };
