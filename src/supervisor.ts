@@ -53,6 +53,8 @@ export interface SupervisorAdapters {
   /** Tells the waiting foreground supervise how the first start went. */
   reportStart(report: StartReport): void;
   exit(code: number): void;
+  /** `l`: rotates the output files when supervise writes them (piped mode); nothing otherwise. */
+  rotateOutput(): void;
 }
 
 /** How often /proc is looked at while an orphan is being stopped. */
@@ -186,6 +188,9 @@ export class Supervisor {
         return;
       case 'report-start':
         adapters.reportStart(effect.report);
+        return;
+      case 'rotate-output':
+        adapters.rotateOutput();
         return;
       case 'exit':
         this.startTimer.clear();

@@ -16,6 +16,7 @@ const COMMAND_BY_LETTER: Readonly<Record<string, ControlCommand>> = {
   s: 'silence',
   n: 'unsilence',
   r: 'reload',
+  l: 'rotate',
 };
 
 export const LETTER_BY_COMMAND: Readonly<Record<ControlCommand, string>> = Object.fromEntries(

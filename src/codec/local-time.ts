@@ -10,3 +10,8 @@ export function formatLocalTime(at: number): string {
     `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`
   );
 }
+
+/** `YYYY-MM-DD HH:MM:SS.mmm `: what output_timestamps puts before each line of the service (SPEC section 12). */
+export function formatOutputStamp(at: number): string {
+  return `${formatLocalTime(at)}.${String(((at % 1000) + 1000) % 1000).padStart(3, '0')} `;
+}

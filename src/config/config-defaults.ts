@@ -35,6 +35,9 @@ export const DEFAULT_CONFIG: Readonly<ModuleConfig> = Object.freeze({
   restartDelayMax: null,
   successExitCodes: Object.freeze([]) as unknown as number[],
   noRestartExitCodes: Object.freeze([]) as unknown as number[],
+  outputMaxBytes: 0,
+  outputBackups: 10,
+  outputTimestamps: false,
 });
 
 /** A fresh, mutable copy of the defaults: no alarms, no limits. */
@@ -61,3 +64,9 @@ export const MAX_CONFIG_BYTES = 1024 * 1024;
 /** Niceness bounds of setpriority(2), as `nice` takes them. */
 export const MIN_NICE = -20;
 export const MAX_NICE = 19;
+
+/**
+ * Largest output_max_bytes: a line longer than the limit is held in memory
+ * until it is cut (SPEC section 12), so the limit bounds memory too.
+ */
+export const MAX_OUTPUT_BYTES = 1024 * 1024 * 1024;

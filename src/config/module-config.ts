@@ -58,6 +58,12 @@ export interface ModuleConfig {
   successExitCodes: number[];
   /** Exit codes after which supervise does not restart (want becomes down). */
   noRestartExitCodes: number[];
+  /** Output (SPEC section 12): above 0, supervise writes __stdout/__stderr itself, rotating at this many bytes; 0 = direct files. */
+  outputMaxBytes: number;
+  /** Rotated files kept: NAME.1 ... NAME.<outputBackups>. */
+  outputBackups: number;
+  /** Piped mode only: each line starts with the local time it was read. */
+  outputTimestamps: boolean;
 }
 
 /** A resource limit, soft and hard alike. */

@@ -34,7 +34,7 @@
 // - Numbers are whole decimal numbers from 0 to MAX_CONFIG_NUMBER; anything
 //   else warns and is ignored (the default, or [global]'s value, stays).
 import { decode } from 'ini';
-import { createDefaultConfig, MAX_CONFIG_NUMBER, MAX_GSM_NUMBERS, MIN_ALARM_INTERVAL } from './config-defaults.js';
+import { createDefaultConfig, MAX_CONFIG_NUMBER, MAX_OUTPUT_BYTES, MAX_GSM_NUMBERS, MIN_ALARM_INTERVAL } from './config-defaults.js';
 import { isMailAddress } from './mail-address.js';
 import { maskCredentials } from './mask-credentials.js';
 import type { ModuleConfig } from './module-config.js';
@@ -54,7 +54,7 @@ export interface ConfigResult {
   loaded: string[];
 }
 
-type NumberField = 'alarmInterval' | 'maxTries' | 'maxTriesIfCoredumped' | 'stopTimeout' | 'readyTimeout';
+type NumberField = 'alarmInterval' | 'maxTries' | 'maxTriesIfCoredumped' | 'stopTimeout' | 'readyTimeout' | 'outputBackups';
 type ListField = 'alarmMail' | 'alarmGsm';
 type TextField = 'mailTransport' | 'mailFrom' | 'gsmCommand' | 'metricsDir' | 'alarmAlertmanager';
 
@@ -64,7 +64,9 @@ type KeySpec =
   | { kind: 'text'; field: TextField }
   | { kind: 'service'; field: ServiceField; key: ServiceKey }
   /** SPEC section 15 values with a parser of their own (service-life-values.ts); a module's value replaces [global]'s. */
-  | { kind: 'life'; field: LifeField };
+  | { kind: 'life'; field: LifeField }
+  | { kind: 'size'; field: 'outputMaxBytes' }
+  | { kind: 'flag'; field: 'outputTimestamps' };
 
 // In the order they are logged.
 const KEYS: Readonly<Record<string, KeySpec>> = {
@@ -87,6 +89,9 @@ const KEYS: Readonly<Record<string, KeySpec>> = {
   restart_delay_max: { kind: 'life', field: 'restartDelayMax' },
   success_exit_codes: { kind: 'life', field: 'successExitCodes' },
   no_restart_exit_codes: { kind: 'life', field: 'noRestartExitCodes' },
+  output_max_bytes: { kind: 'size', field: 'outputMaxBytes' },
+  output_backups: { kind: 'number', field: 'outputBackups' },
+  output_timestamps: { kind: 'flag', field: 'outputTimestamps' },
 };
 
 const GLOBAL_SECTION = 'global';
@@ -292,6 +297,21 @@ function applyLayer(
         sources.set(spec.field, [from]);
         break;
       }
+      case 'size':
+      case 'flag': {
+        const number = spec.kind === 'size' ? parseByteSize(value) : parseFlag(value);
+        if (number === null) {
+          const expected = spec.kind === 'size' ? `a number of bytes up to ${MAX_OUTPUT_BYTES}, optionally with a k, M or G suffix` : '0 or 1';
+          warnings.addForLine(lineNo, `${key} ${show(value)} is not ${expected}; ignoring it`);
+          break;
+        }
+        // The rule of section 7 for numbers: after [global], only values above 0 override.
+        if (overlay && number === 0) break;
+        if (spec.kind === 'size') config.outputMaxBytes = number;
+        else config.outputTimestamps = number === 1;
+        sources.set(spec.field, [from]);
+        break;
+      }
     }
   }
 }
@@ -359,6 +379,12 @@ function describeConfig(config: ModuleConfig, sources: Map<keyof ModuleConfig, s
       case 'life':
         shown = describeLifeValue(config, spec.field);
         break;
+      case 'size':
+        shown = String(config.outputMaxBytes);
+        break;
+      case 'flag':
+        shown = config.outputTimestamps ? '1' : '0';
+        break;
     }
     return `${key} = ${shown} (${source})`;
   });
@@ -411,6 +437,20 @@ function parseWholeNumber(value: string): number | null {
   if (!/^\d+$/.test(value)) return null;
   const number = Number(value);
   return number <= MAX_CONFIG_NUMBER ? number : null;
+}
+
+const SIZE_SUFFIXES: Readonly<Record<string, number>> = { '': 1, k: 1024, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
+
+/** `10M`, `512k`, `1048576`: bytes, or null when it is not a size up to MAX_OUTPUT_BYTES. */
+export function parseByteSize(value: string): number | null {
+  const match = /^(\d+)([kKMG]?)$/.exec(value);
+  if (match === null) return null;
+  const bytes = Number(match[1]) * SIZE_SUFFIXES[match[2]];
+  return bytes <= MAX_OUTPUT_BYTES ? bytes : null;
+}
+
+function parseFlag(value: string): number | null {
+  return value === '0' || value === '1' ? Number(value) : null;
 }
 
 function checkText(key: string, value: string): string | null {

@@ -163,7 +163,9 @@ export type Effect =
   | { kind: 'report-start'; report: StartReport }
   | { kind: 'exit'; code: number }
   /** Raise `ready-timeout` for `pid` at `at`, unless it has exited by then. */
-  | { kind: 'arm-ready-timeout'; pid: number; at: number };
+  | { kind: 'arm-ready-timeout'; pid: number; at: number }
+  /** `l`: rotate the output files now; nothing when supervise does not write them (SPEC section 12). */
+  | { kind: 'rotate-output' };
 
 /**
  * One read of the control FIFO: its runs of commands in the order written
@@ -272,6 +274,10 @@ function alarms(on: boolean): CommandAction {
 
 function reload(state: SupervisorState): Step {
   return { state, effects: [{ kind: 'reload-config' }] };
+}
+
+function rotateOutput(state: SupervisorState): Step {
+  return { state, effects: [{ kind: 'rotate-output' }] };
 }
 
 function requestExitLater(state: SupervisorState): Step {
@@ -721,6 +727,7 @@ const COMMON: Row = {
   config: newConfig,
   ready: ignore,
   'ready-timeout': ignore,
+  rotate: rotateOutput,
 };
 
 /** The signals a running service can be sent; the same in `up` and `stopping`. */

@@ -32,7 +32,9 @@ export type ControlCommand =
   | 'kill'
   | 'silence'
   | 'unsilence'
-  | 'reload';
+  | 'reload'
+  /** `l`: rotate the output files now (SPEC section 12). */
+  | 'rotate';
 
 /** A command repeated `count` times in a row in one read of the control FIFO. */
 export interface ControlRun {

@@ -34,6 +34,7 @@ import { systemClock } from '../io/system-clock.js';
 import { DeferredLogger, type LevelLogger } from '../log/deferred-logger.js';
 import { Supervisor, type SupervisorAdapters } from '../supervisor.js';
 import { MetricsWriter } from './metrics-writer.js';
+import { ServiceOutputs } from './service-outputs.js';
 import { StatusDirKeeper } from './status-dir-keeper.js';
 
 /** What the foreground supervise hands to the daemon. */
@@ -79,6 +80,7 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
 
   const firstStart = new FirstStart(descriptors.report, logger, () => held.root);
   const alarms = new PendingAlarms();
+  const outputs = new ServiceOutputs(held, logger, systemClock.now);
   const statusWriter = new StatusWriter(held, logger, systemClock, { statusDir: dir, supervisePid: process.pid, command: options.command });
   // metrics_dir files follow every status write (SPEC section 14).
   const metricsWriter = new MetricsWriter(logger, systemClock, { statusDir: dir, supervisePid: process.pid, command: options.command });
@@ -122,6 +124,7 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
           argv: options.command,
           output: serviceOutput(held),
           shownOutput: serviceOutput(held, 'shown'),
+          outputFds: outputs.forStart(supervisor.current.config.settings),
           onExit: callbacks.onExit,
           onStartFailed: (reason) => callbacks.onStartFailed(reason, 'exec'),
           readyFd: supervisor.current.config.settings.readyFd,
@@ -193,6 +196,7 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
     },
     reportStart: (report) => firstStart.report(report),
     exit: shutdown,
+    rotateOutput: () => outputs.rotate(),
   };
 
   const supervisor = new Supervisor(
@@ -215,6 +219,14 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
    */
   function shutdown(code: number): void {
     firstStart.attempted();
+    // Drained before the lock goes: a new supervise must not rotate files this one still writes.
+    void outputs
+      .drain()
+      .catch((error: unknown) => logger.warning(`unable to write the last output of the service: ${describeCause(error)}`))
+      .finally(() => releaseAndExit(code));
+  }
+
+  function releaseAndExit(code: number): void {
     keeper.close();
     void Promise.allSettled([alarms.settled(), firstStart.logFilesAttached])
       .then(() => logger.close())

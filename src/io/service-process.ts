@@ -14,6 +14,8 @@ export interface StartServiceOptions {
   /** Where to open fd 1 and 2, and the same paths as messages should show them. */
   output: { stdout: string; stderr: string };
   shownOutput: { stdout: string; stderr: string };
+  /** Piped mode (SPEC section 12): the pipes' write ends for fd 1 and 2, instead of the files; they stay open. */
+  outputFds?: { stdout: number; stderr: number } | null;
   onExit(pid: number, code: number | null, signal: string | null): void;
   /** Called later, from the event loop, when exec failed (startService returned null). */
   onStartFailed(reason: string): void;
@@ -36,7 +38,8 @@ export function startService(options: StartServiceOptions): number | null {
     return null;
   }
   // Re-opened at every start so a removed or rotated file is re-created.
-  const output = openServiceOutputs(options.output, options.shownOutput);
+  const piped = options.outputFds ?? null;
+  const output = piped ?? openServiceOutputs(options.output, options.shownOutput);
   try {
     const { launch } = options;
     // Node cannot give a child its own umask: the fork inherits ours, so ours
@@ -67,8 +70,10 @@ export function startService(options: StartServiceOptions): number | null {
     child.on('error', () => {});
     return pid;
   } finally {
-    closeSync(output.stdout);
-    closeSync(output.stderr);
+    if (piped === null) {
+      closeSync(output.stdout);
+      closeSync(output.stderr);
+    }
   }
 }
 

@@ -68,6 +68,7 @@ const EVENTS: Record<TableEventKind, TableEvent> = {
   config: { kind: 'config', config },
   ready: { kind: 'ready', pid: 100, at: AT },
   'ready-timeout': { kind: 'ready-timeout', pid: 100, at: AT },
+  rotate: { kind: 'rotate', at: AT },
 };
 
 function describeEffect(effect: Effect): string {
@@ -115,6 +116,7 @@ const EXPECTED: Record<Phase, Record<TableEventKind, string>> = {
     reload: 'down: reload-config',
     terminate: 'finished: notice, notice, write-status, exit 0',
     config: 'down: write-status',
+    rotate: 'down: rotate-output',
   },
   reclaiming: {
     ...NOTHING,
@@ -129,6 +131,7 @@ const EXPECTED: Record<Phase, Record<TableEventKind, string>> = {
     'orphan-gone': 'starting: cancel-stop-timeout, notice, start',
     terminate: 'reclaiming: notice, write-status',
     config: 'reclaiming: write-status',
+    rotate: 'reclaiming: rotate-output',
   },
   starting: {
     ...NOTHING,
@@ -143,6 +146,7 @@ const EXPECTED: Record<Phase, Record<TableEventKind, string>> = {
     'start-failed': 'waiting: warning, write-status, arm-start',
     terminate: 'starting: notice, write-status',
     config: 'starting: write-status',
+    rotate: 'starting: rotate-output',
   },
   up: {
     ...NOTHING,
@@ -163,6 +167,7 @@ const EXPECTED: Record<Phase, Record<TableEventKind, string>> = {
     exited: 'starting: start, notice',
     terminate: 'stopping: notice, TERM>100, CONT>100, arm-stop-timeout, write-status',
     config: 'up: write-status',
+    rotate: 'up: rotate-output',
   },
   stopping: {
     ...NOTHING,
@@ -184,6 +189,7 @@ const EXPECTED: Record<Phase, Record<TableEventKind, string>> = {
     'stop-timeout': 'stopping: warning, KILL>100',
     terminate: 'stopping: notice, TERM>100, CONT>100, write-status',
     config: 'stopping: write-status',
+    rotate: 'stopping: rotate-output',
   },
   waiting: {
     ...NOTHING,
@@ -198,6 +204,7 @@ const EXPECTED: Record<Phase, Record<TableEventKind, string>> = {
     'start-due': 'starting: start',
     terminate: 'finished: notice, cancel-start, notice, write-status, exit 0',
     config: 'waiting: write-status',
+    rotate: 'waiting: rotate-output',
   },
   hook: {
     ...NOTHING,
@@ -211,6 +218,7 @@ const EXPECTED: Record<Phase, Record<TableEventKind, string>> = {
     terminate: 'hook: notice, write-status',
     'hook-done': 'starting: start',
     config: 'hook: write-status',
+    rotate: 'hook: rotate-output',
   },
   finished: NOTHING,
 };

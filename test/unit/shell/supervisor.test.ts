@@ -53,6 +53,7 @@ function harness(options: { config?: MachineConfig; callerWaiting?: boolean; sta
       isProcessRunning: (pid) => orphans.has(pid),
       sendAlarm: () => {},
       reloadConfig: () => null,
+      rotateOutput: () => {},
       runRestartHook(count, done) {
         record.hooks.push(count);
         hookDone = done;
