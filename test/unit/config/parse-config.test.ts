@@ -262,7 +262,7 @@ describe('parseConfig: warnings', () => {
   it('warns about keys outside a section, unknown keys and indented keys', () => {
     expect(warningsOf('max_tries : 1\n[global]\nmax_try : 2\n  alarm_interval : 60\n')).toEqual([
       `unable to parse ${FILE} line 1: "max_tries : 1" (key outside any [section])`,
-      `${FILE} line 3: unknown key "max_try" is ignored; known keys: alarm_interval, max_tries, max_tries_if_coredumped, alarm_mail, alarm_gsm, mail_transport, mail_from, gsm_command, stop_timeout, metrics_dir, alarm_alertmanager, user, group, directory, environment, env_dir, umask, nice, limit_nofile, limit_nproc, limit_core, limit_as, stop_signal, ready_fd, ready_timeout, restart_delay, restart_delay_max, success_exit_codes, no_restart_exit_codes`,
+      `${FILE} line 3: unknown key "max_try" is ignored; known keys: alarm_interval, max_tries, max_tries_if_coredumped, alarm_mail, alarm_gsm, mail_transport, mail_from, gsm_command, stop_timeout, metrics_dir, alarm_alertmanager, user, group, directory, environment, env_dir, umask, nice, limit_nofile, limit_nproc, limit_core, limit_as, stop_signal, ready_fd, ready_timeout, restart_delay, restart_delay_max, success_exit_codes, no_restart_exit_codes, output_max_bytes, output_backups, output_timestamps`,
       `unable to parse ${FILE} line 4: "  alarm_interval : 60" (keys must start at the beginning of the line)`,
     ]);
   });
@@ -368,7 +368,7 @@ describe('parseConfig: which warnings make `r` keep the old values (SPEC section
     {
       name: 'an unknown key',
       text: '[global]\nalarm_interval : 60\nmax_tries : 5\nretry_delay : 3\n',
-      warning: `${FILE} line 4: unknown key "retry_delay" is ignored; known keys: alarm_interval, max_tries, max_tries_if_coredumped, alarm_mail, alarm_gsm, mail_transport, mail_from, gsm_command, stop_timeout, metrics_dir, alarm_alertmanager, user, group, directory, environment, env_dir, umask, nice, limit_nofile, limit_nproc, limit_core, limit_as, stop_signal, ready_fd, ready_timeout, restart_delay, restart_delay_max, success_exit_codes, no_restart_exit_codes`,
+      warning: `${FILE} line 4: unknown key "retry_delay" is ignored; known keys: alarm_interval, max_tries, max_tries_if_coredumped, alarm_mail, alarm_gsm, mail_transport, mail_from, gsm_command, stop_timeout, metrics_dir, alarm_alertmanager, user, group, directory, environment, env_dir, umask, nice, limit_nofile, limit_nproc, limit_core, limit_as, stop_signal, ready_fd, ready_timeout, restart_delay, restart_delay_max, success_exit_codes, no_restart_exit_codes, output_max_bytes, output_backups, output_timestamps`,
       maxTries: 5,
     },
     {
@@ -494,6 +494,9 @@ describe('parseConfig: loaded lines', () => {
       'restart_delay_max = (none) (default)',
       'success_exit_codes = (none) (default)',
       'no_restart_exit_codes = (none) (default)',
+      'output_max_bytes = 0 (default)',
+      'output_backups = 10 (default)',
+      'output_timestamps = 0 (default)',
     ]));
   });
 
@@ -541,5 +544,39 @@ describe('supervise.conf.example', () => {
 describe('ini, as the parser relies on it', () => {
   it('nests a dotted section name, which is why the parser hands it opaque names', () => {
     expect(JSON.parse(JSON.stringify(decode('[a.b]\nx=1\n')))).toEqual({ a: { b: { x: '1' } } });
+  });
+});
+
+describe('parseConfig: output keys (SPEC section 12)', () => {
+  it('reads output_max_bytes with k, M and G suffixes, output_backups and output_timestamps', () => {
+    for (const [value, bytes] of [['1048576', 1048576], ['512k', 512 * 1024], ['10M', 10 * 1024 ** 2], ['1G', 1024 ** 3]] as const) {
+      const result = parseConfig(`[global]\noutput_max_bytes : ${value}\noutput_backups : 3\noutput_timestamps : 1\n`, 'web', FILE);
+      expect(result.warnings).toEqual([]);
+      expect(result.config).toMatchObject({ outputMaxBytes: bytes, outputBackups: 3, outputTimestamps: true });
+    }
+  });
+
+  it('defaults to direct files, 10 backups and no timestamps', () => {
+    expect(DEFAULT_CONFIG).toMatchObject({ outputMaxBytes: 0, outputBackups: 10, outputTimestamps: false });
+  });
+
+  it('warns about a bad value, naming the key, the value and what is expected, and keeps the default', () => {
+    const result = parseConfig('[global]\noutput_max_bytes : lots\noutput_backups : -1\noutput_timestamps : yes\n', 'web', FILE);
+    expect(result.warnings).toEqual([
+      `unable to parse ${FILE} line 2: output_max_bytes "lots" is not a number of bytes up to 1073741824, optionally with a k, M or G suffix; ignoring it`,
+      `unable to parse ${FILE} line 3: output_backups "-1" is not a whole number from 0 to 2147483; ignoring it`,
+      `unable to parse ${FILE} line 4: output_timestamps "yes" is not 0 or 1; ignoring it`,
+    ]);
+    expect(result.config).toMatchObject({ outputMaxBytes: 0, outputBackups: 10, outputTimestamps: false });
+  });
+
+  it('refuses a size above 1G, where the line held in memory would be too large', () => {
+    expect(parseConfig('[global]\noutput_max_bytes : 2G\n', 'web', FILE).config.outputMaxBytes).toBe(0);
+  });
+
+  it('lets a section after [global] override with values above 0 only, as for numbers', () => {
+    const text = '[global]\noutput_max_bytes : 1M\noutput_timestamps : 1\n[web]\noutput_max_bytes : 0\noutput_timestamps : 0\n[db]\noutput_max_bytes : 2M\n';
+    expect(parseConfig(text, 'web', FILE).config).toMatchObject({ outputMaxBytes: 1024 ** 2, outputTimestamps: true });
+    expect(parseConfig(text, 'db', FILE).config.outputMaxBytes).toBe(2 * 1024 ** 2);
   });
 });
