@@ -16,6 +16,7 @@ export const CONTROL_ACTIONS = [
   'term',
   'kill',
   'exit',
+  'rotate',
 ] as const;
 
 export type ControlAction = (typeof CONTROL_ACTIONS)[number];
@@ -48,6 +49,8 @@ const ACTION_ROWS: Readonly<Record<ControlAction, ActionRow>> = {
   kill: { commands: ['kill'], target: 'none' },
   // `x` does not stop the service: supervise exits once it is down.
   exit: { commands: ['exit'], target: 'gone' },
+  // Nothing to wait for: the rotation is done by supervise when it writes the files (SPEC section 12).
+  rotate: { commands: ['rotate'], target: 'none' },
 };
 
 export function isControlAction(verb: string): verb is ControlAction {

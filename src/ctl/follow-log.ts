@@ -1,6 +1,7 @@
 // `logs -f`: keeps printing what is appended to __stdout or __stderr, like
 // `tail -F`: the service reopens the same file across restarts, but another
-// tool may truncate it or remove and re-create it.
+// tool may truncate it or remove and re-create it, and supervise itself
+// rotates it in piped mode.
 import { closeSync, fstatSync, openSync, readSync, statSync, type BigIntStats } from 'node:fs';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { describeCause } from '../core/supervise-error.js';
@@ -55,6 +56,33 @@ function drain(fd: number, position: number, write: (bytes: Uint8Array) => void)
   }
 }
 
+/** Backups a rotating supervise keeps at most in practice; the search stops at the first gap anyway. */
+const MAX_BACKUPS_SEARCHED = 1000;
+
+/**
+ * Piped mode rotates NAME to NAME.1 (SPEC section 12). When it rotated more
+ * than once between two looks, the old file is now NAME.K and NAME.K-1 ...
+ * NAME.1 were written and rotated in between: they are printed whole, oldest
+ * first, so nothing is skipped.
+ */
+function printRotatedSince(path: string, old: BigIntStats, write: (bytes: Uint8Array) => void): void {
+  let index = 1;
+  for (; index <= MAX_BACKUPS_SEARCHED; index += 1) {
+    const backup = statOrNull(`${path}.${index}`);
+    if (backup === null) return;
+    if (isSameFile(backup, old)) break;
+  }
+  for (let between = index - 1; between >= 1; between -= 1) {
+    const fd = openLogOrNull(`${path}.${between}`);
+    if (fd === null) continue;
+    try {
+      drain(fd, 0, write);
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
+
 export async function followLog(options: FollowLogOptions): Promise<void> {
   const { path, write, signal } = options;
   let fd = options.fd;
@@ -72,6 +100,7 @@ export async function followLog(options: FollowLogOptions): Promise<void> {
         // Removed and re-created: the old file may have had a last word.
         if (fd !== null) {
           drain(fd, position, write);
+          printRotatedSince(path, fstatSync(fd, { bigint: true }), write);
           closeSync(fd);
         }
         fd = openLogOrNull(path);
