@@ -26,7 +26,7 @@ const writevAsync = promisify(writev);
 const FILE_FLAGS = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT;
 const FILE_MODE = 0o644;
 /** Read but not yet written: above this the pipe is not read until the writes catch up. */
-const HIGH_WATER_BYTES = 1024 * 1024;
+const HIGH_WATER_BYTES = 256 * 1024;
 /** How soon a failed write (disk full) is tried again. */
 export const RETRY_MS = 200;
 /** writev(2) takes at most IOV_MAX (1024) buffers. */
