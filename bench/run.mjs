@@ -108,6 +108,7 @@ async function main() {
   const extras = {};
   let deployments = 0;
   const ctx = {
+    root,
     peers,
     fixture,
     plan,

@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { cpuTicks, contextSwitches, memoryOf, monoNow, nsToMs, sleep, waitDeadSync, waitFor } from './procs.mjs';
 import { waitForStamps } from './stamps.mjs';
+import { measureThroughput } from './throughput.mjs';
 
 /** Every row of the report, in order. `metric` is the name --only selects it by. */
 export const ROWS = [
@@ -24,6 +25,9 @@ export const ROWS = [
   { id: 'memN-pss', metric: 'memory', title: 'memory, {memoryServices} services: PSS per service', unit: 'KiB' },
   { id: 'memN-rss', metric: 'memory', title: 'memory, {memoryServices} services: RSS per service', unit: 'KiB' },
   { id: 'memN-dirty', metric: 'memory', title: 'memory, {memoryServices} services: Private_Dirty per service', unit: 'KiB' },
+  { id: 'throughput-wall', metric: 'throughput', title: 'output: 200 MB of 100-byte lines through the logger, rotating at 10 MB (ours, multilog, svlogd, s6-log, supervisord)', unit: 'ms' },
+  { id: 'throughput-cpu', metric: 'throughput', title: "output: the logger's CPU per 100 MB", unit: 'ms' },
+  { id: 'throughput-floor', metric: 'throughput', title: 'reference: the same 200 MB into a plain file, no logger', unit: 'ms' },
 ];
 
 export const METRIC_NAMES = [...new Set(ROWS.map((row) => row.metric))];
@@ -37,8 +41,8 @@ export const METRIC_NAMES = [...new Set(ROWS.map((row) => row.metric))];
 export function plan(quick, latencyRuns = null) {
   const common = { crashSeconds: 10, settleSeconds: 15 };
   const chosen = quick
-    ? { ...common, latencyRuns: 5, startupRuns: 3, idleSeconds: 5, memoryServices: 10 }
-    : { ...common, latencyRuns: 20, startupRuns: 10, idleSeconds: 20, memoryServices: 50 };
+    ? { ...common, latencyRuns: 5, startupRuns: 3, idleSeconds: 5, memoryServices: 10, throughputRounds: 1 }
+    : { ...common, latencyRuns: 20, startupRuns: 10, idleSeconds: 20, memoryServices: 50, throughputRounds: 3 };
   return latencyRuns === null ? chosen : { ...chosen, latencyRuns };
 }
 
@@ -363,4 +367,4 @@ async function measureMemoryMany(ctx) {
 }
 
 /** In the order they run: the quick, noisy-sensitive latency first, while the machine is freshest. */
-export const GROUPS = [measureLatency, measureStartup, measureNodeFloor, measureCrashLoop, measureIdleAndMemory1, measureMemoryMany];
+export const GROUPS = [measureLatency, measureStartup, measureNodeFloor, measureCrashLoop, measureIdleAndMemory1, measureMemoryMany, measureThroughput];

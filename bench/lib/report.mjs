@@ -28,7 +28,28 @@ export const GOALS = [
   { row: 'idle-ticks', text: 'ours 0', evaluate: (m) => known(m('idle-ticks', 'ours')) && m('idle-ticks', 'ours') === 0 },
   { row: 'idle-switches', text: 'ours 0', evaluate: (m) => known(m('idle-switches', 'ours')) && m('idle-switches', 'ours') === 0 },
   { row: 'memN-pss', text: 'ours ≤ 8 MiB', evaluate: (m) => known(m('memN-pss', 'ours')) && m('memN-pss', 'ours') <= 8 * MIB },
+  // Issue 10: throughput at least that of the fastest C logger, CPU per MB at most 1.5x its.
+  {
+    row: 'throughput-wall',
+    text: 'ours ≤ fastest C logger',
+    evaluate: (m) => fastestOf(m, 'throughput-wall', (best) => m('throughput-wall', 'ours') <= best),
+  },
+  {
+    row: 'throughput-cpu',
+    text: "≤ 1.5× the fastest C logger's",
+    evaluate: (m) => {
+      const fastest = ['daemontools', 's6', 'runit'].filter((id) => Number.isFinite(m('throughput-wall', id))).sort((a, b) => m('throughput-wall', a) - m('throughput-wall', b))[0];
+      return fastest === undefined ? null : known(m('throughput-cpu', 'ours'), m('throughput-cpu', fastest)) && m('throughput-cpu', 'ours') <= 1.5 * m('throughput-cpu', fastest);
+    },
+  },
 ];
+
+/** multilog (daemontools), svlogd (runit), s6-log (s6): the best median of a row among them, handed to `judge`. */
+function fastestOf(m, row, judge) {
+  const values = ['daemontools', 'runit', 's6'].map((id) => m(row, id)).filter((value) => Number.isFinite(value));
+  if (values.length === 0 || !Number.isFinite(m(row, 'ours'))) return null;
+  return judge(Math.min(...values));
+}
 
 function known(...values) {
   return values.every((value) => Number.isFinite(value)) ? true : null;

@@ -6,7 +6,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const benchDir = dirname(dirname(fileURLToPath(import.meta.url)));
-const fixtureSource = join(benchDir, 'fixtures', 'stamp-service.c');
 const buildDir = join(benchDir, '.build');
 
 export function isExecutable(path) {
@@ -65,21 +64,31 @@ export function installMissingPeers(peers, log, { install }) {
 
 /** Compiles the fixture into bench/.build unless the binary is newer than its source. */
 export function buildFixture(log) {
-  const binary = join(buildDir, 'stamp-service');
+  return compileFixture('stamp-service', log);
+}
+
+/** The writer of the throughput metric, compiled the same way. */
+export function buildLineWriter(log) {
+  return compileFixture('line-writer', log);
+}
+
+function compileFixture(name, log) {
+  const source = join(benchDir, 'fixtures', `${name}.c`);
+  const binary = join(buildDir, name);
   const upToDate = (() => {
     try {
-      return statSync(binary).mtimeMs >= statSync(fixtureSource).mtimeMs;
+      return statSync(binary).mtimeMs >= statSync(source).mtimeMs;
     } catch {
       return false;
     }
   })();
   if (!upToDate) {
     mkdirSync(buildDir, { recursive: true });
-    log(`compiling ${fixtureSource}`);
+    log(`compiling ${source}`);
     try {
-      execFileSync('gcc', ['-O2', '-Wall', '-Wextra', '-o', binary, fixtureSource], { stdio: ['ignore', 'ignore', 'pipe'] });
+      execFileSync('gcc', ['-O2', '-Wall', '-Wextra', '-o', binary, source], { stdio: ['ignore', 'ignore', 'pipe'] });
     } catch (error) {
-      throw new Error(`unable to compile ${fixtureSource} with gcc: ${String(error.stderr || error.message).trim()}`);
+      throw new Error(`unable to compile ${source} with gcc: ${String(error.stderr || error.message).trim()}`);
     }
   }
   return binary;
