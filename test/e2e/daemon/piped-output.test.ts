@@ -94,8 +94,10 @@ describe('piped output', () => {
   it('keeps the pipes across restarts, so a leftover of the previous start is captured', async () => {
     const config = writeConfig(['output_max_bytes : 1M', 'kill_mode : process']);
     // The shell is the service; its background child outlives it and writes after the restart.
-    const script = 'echo "start $$"; (sleep 0.5; echo "leftover of $$") & exec sleep infinity';
+    const script = '(sleep 0.5; echo "leftover of $$") & echo "start $$"; exec sleep infinity';
     const { dir, servicePid } = await startSupervised(['sh', '-c', script], { args: ['-F', config] });
+    // Killed only once the leftover was forked.
+    await waitFor(() => readFileSync(join(dir, '__stdout'), 'utf8').includes(`start ${servicePid}`) || undefined, { what: 'the first start' });
     writeControl(dir, 'k');
     const second = await waitForServicePid(dir, servicePid);
     await waitFor(() => readFileSync(join(dir, '__stdout'), 'utf8').includes(`leftover of ${servicePid}`) || undefined, { what: 'the leftover line' });
@@ -104,12 +106,14 @@ describe('piped output', () => {
 
   it('writes what is still in the pipes before it exits on SIGTERM', async () => {
     const config = writeConfig(['output_max_bytes : 1M']);
-    const { dir, daemonPid } = await startSupervised(['sh', '-c', "trap 'seq 1 20000; exit 0' TERM; while :; do sleep 0.1; done"], {
+    const { dir, daemonPid } = await startSupervised(['sh', '-c', "trap 'seq 1 20000; exit 0' TERM; echo ready; while :; do sleep 0.1; done"], {
       args: ['-F', config],
     });
+    // TERM only once the trap is set.
+    await waitFor(() => readFileSync(join(dir, '__stdout'), 'utf8') === 'ready\n' || undefined, { what: 'the trap set' });
     process.kill(daemonPid, 'SIGTERM');
     await waitForDaemonExit(daemonPid, 20_000);
-    const expected = Array.from({ length: 20000 }, (_, i) => `${i + 1}\n`).join('');
+    const expected = `ready\n${Array.from({ length: 20000 }, (_, i) => `${i + 1}\n`).join('')}`;
     expect(readInOrder(dir, '__stdout')).toBe(expected);
   });
 
