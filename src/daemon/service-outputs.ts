@@ -63,7 +63,7 @@ export class ServiceOutputs {
       for (const stream of STREAMS) {
         const name = `__${stream}`;
         opened.push(
-          new PipedOutput({ path: this.held.file(name), shownPath: this.held.shownFile(name), limits, logger: this.logger, now: this.now }),
+          new PipedOutput({ path: () => this.held.file(name), shownPath: this.held.shownFile(name), limits, logger: this.logger, now: this.now }),
         );
       }
     } catch (error) {

@@ -46,8 +46,12 @@ export interface PipedOutputLogger {
 }
 
 export interface PipedOutputOptions {
-  /** Where the file is opened (through the held status directory), and its name as messages show it. */
-  readonly path: string;
+  /**
+   * Where the file is opened, asked at every open and rename: through the
+   * held status directory, whose descriptor changes when it is re-created.
+   */
+  readonly path: () => string;
+  /** The file as messages show it. */
   readonly shownPath: string;
   readonly limits: OutputLimits;
   readonly logger: PipedOutputLogger;
@@ -75,7 +79,7 @@ export class PipedOutput {
   constructor(private readonly options: PipedOutputOptions) {
     this.limits = options.limits;
     // Opened now, synchronously, as the direct mode opens it at the start: its size is where the cutter starts.
-    this.fd = openSync(options.path, FILE_FLAGS, FILE_MODE);
+    this.fd = openSync(options.path(), FILE_FLAGS, FILE_MODE);
     this.cutter = initialCutterState(fstatSync(this.fd).size);
     try {
       this.pipe = createOutputPipe();
@@ -233,15 +237,13 @@ export class PipedOutput {
   }
 
   private async openFile(): Promise<number> {
-    if (this.fd === null) this.fd = await openAsync(this.options.path, FILE_FLAGS, FILE_MODE);
+    if (this.fd === null) this.fd = await openAsync(this.options.path(), FILE_FLAGS, FILE_MODE);
     return this.fd;
   }
 
   /** NAME.K to NAME.K+1 from the oldest down, the oldest past output_backups removed, NAME to NAME.1, then a new NAME. */
   private async rotateFile(): Promise<void> {
-    const { path } = this.options;
-    const { backups } = this.limits;
-    if (!this.renamed) await this.renameFiles(path, backups);
+    if (!this.renamed) await this.renameFiles(this.options.path(), this.limits.backups);
     this.renamed = true;
     await this.openFile();
     this.renamed = false;
