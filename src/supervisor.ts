@@ -6,6 +6,7 @@ import {
   transition,
   type Effect,
   type MachineConfig,
+  type StartFailure,
   type StartReport,
   type SupervisorEvent,
   type SupervisorState,
@@ -30,7 +31,7 @@ export interface SupervisorClock {
 export interface StartCallbacks {
   onExit(pid: number, code: number | null, signal: string | null): void;
   /** `cause` 'output': __stdout or __stderr could not be opened. May be called before startService returns. */
-  onStartFailed(reason: string, cause: 'exec' | 'output'): void;
+  onStartFailed(reason: string, cause: StartFailure): void;
   /** The service wrote its newline on ready_fd (SPEC section 15). */
   onReady(pid: number): void;
 }

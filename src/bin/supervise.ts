@@ -155,6 +155,7 @@ function reportResult(result: HandoffResult): number {
     process.stderr.write(`supervise: ${result.message}\n`);
     return result.exitCode;
   }
+  if (result.warning !== undefined) process.stderr.write(`supervise: WARNING: ${result.warning}\n`);
   return EXIT_SUCCESS;
 }
 

@@ -123,8 +123,8 @@ export type SupervisorEvent =
   | { kind: 'boot'; at: number; previous: PreviousService }
   | ControlEvent
   | { kind: 'started'; pid: number; at: number }
-  /** `cause`: exec failed, or __stdout/__stderr could not be opened. */
-  | { kind: 'start-failed'; reason: string; cause: 'exec' | 'output'; at: number }
+  /** `cause`: exec failed, __stdout/__stderr could not be opened, or a section-15 setting cannot be applied (user needs root, ...). */
+  | { kind: 'start-failed'; reason: string; cause: StartFailure; at: number }
   | { kind: 'exited'; pid: number; code: number | null; signal: string | null; at: number }
   | { kind: 'start-due'; at: number }
   | { kind: 'stop-timeout'; at: number }
@@ -141,7 +141,10 @@ export type SupervisorEvent =
 export type TableEvent = Exclude<SupervisorEvent, ControlEvent> | CommandEvent;
 export type TableEventKind = TableEvent['kind'];
 
-export type StartReport = { ok: true; pid: number } | { ok: false; exitCode: number; message: string };
+export type StartFailure = 'exec' | 'output' | 'settings';
+
+/** `warning`: supervise runs on, but the service did not start (pid 0): the caller's terminal shows why. */
+export type StartReport = { ok: true; pid: number; warning?: string } | { ok: false; exitCode: number; message: string };
 
 export type Effect =
   | { kind: 'start' }
@@ -460,13 +463,24 @@ function started(state: SupervisorState, event: Extract<TableEvent, { kind: 'sta
 
 function startFailed(state: SupervisorState, event: Extract<TableEvent, { kind: 'start-failed' }>): Step {
   const { reason, at } = event;
+  if (state.callerWaiting && event.cause === 'settings') {
+    // SPEC section 15: a setting that cannot be applied (user while not root) is not fatal, even at the
+    // first start: supervise keeps running and pacing, and the caller hears why the service is not up.
+    const warning = `unable to start service ${state.name}: ${reason}; supervise keeps trying once a second`;
+    const report: Effect = { kind: 'report-start', report: { ok: true, pid: 0, warning } };
+    return then(failedStartIsExit({ ...state, callerWaiting: false }, reason, at), (s) => ({ state: s, effects: [report] }));
+  }
   if (state.callerWaiting) {
     // The first start failed: the caller's terminal hears it and nothing is retried.
     const callerMessage = event.cause === 'exec' ? `unable to start ${state.program}: ${reason}` : reason;
     const code = event.cause === 'exec' ? EXIT_COMMAND : EXIT_LOCK;
     return failStartUp(state, code, callerMessage, `unable to start service ${state.name}: ${reason}`);
   }
-  // Later, a failed exec is an exit like any other: paced, counted and alarmed.
+  return failedStartIsExit(state, reason, at);
+}
+
+/** After the first start, a failed start is an exit like any other: paced, counted and alarmed. */
+function failedStartIsExit(state: SupervisorState, reason: string, at: number): Step {
   const exit: ServiceExit = { pid: 0, code: EXEC_FAILED_CODE, signal: null, coreDumped: false, at, uptimeMs: 0, expected: false };
   const counted = { ...state, lastStartAt: at, lastExit: exit, exitCounts: countExit(state.exitCounts, exit) };
   return afterExit(counted, exit, at, [log('warning', `unable to start service ${state.name}: ${reason}`)]);

@@ -114,7 +114,7 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
       const launch = prepareLaunch(supervisor.current.config.settings, { executable, argv: options.command, nofile });
       if (!launch.ok) {
         firstStart.attempted();
-        callbacks.onStartFailed(launch.reason, 'exec');
+        callbacks.onStartFailed(launch.reason, 'settings');
         return null;
       }
       const start = () =>

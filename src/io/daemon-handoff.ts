@@ -24,7 +24,8 @@ import { EXIT_LOCK } from '../core/exit-codes.js';
  */
 export const DAEMON_NODE_FLAGS: readonly string[] = ['--v8-pool-size=1', '--single-threaded-gc'];
 
-export type HandoffResult = { ok: true; pid: number } | { ok: false; exitCode: number; message: string };
+/** `warning`: the daemon runs on, but the service did not start; the caller shows why. */
+export type HandoffResult = { ok: true; pid: number; warning?: string } | { ok: false; exitCode: number; message: string };
 
 function readLine(socket: Socket): Promise<string | null> {
   return new Promise((resolve) => {

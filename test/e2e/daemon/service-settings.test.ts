@@ -182,6 +182,27 @@ describe('section 15: bad values', () => {
     expect(log).toContain(`user "svt-no-such-user": no such user, expected an existing user name or uid; each start looks it up again and fails while it is missing`);
   });
 
+  it('user while supervise is not root, from the first start: the caller is warned, exits 0, and supervise keeps pacing', async () => {
+    const user = await createUnprivilegedUser();
+    const root = makeTempDir();
+    const conf = join(root, 'supervise.conf');
+    writeFileSync(conf, '[global]\nuser : root\n');
+    await runCommand('chown', ['-R', `${user.uid}:${user.gid}`, root]);
+    const dir = join(root, 'status', 'svc');
+    killDaemonAfterTest(dir);
+    const failure = 'unable to start service svc: user root needs supervise to run as root';
+    const result = await user.run(SUPERVISE_BIN, ['-F', conf, '-u', dir, 'sleep', '1000'], { cwd: root });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe(`supervise: WARNING: ${failure}; supervise keeps trying once a second\n`);
+    await waitFor(
+      () => readFileSync(join(dir, 'supervise.log.wf'), 'utf8').split(failure).length - 1 >= 2 || undefined,
+      { what: `a second "${failure}" warning` },
+    );
+    expect(readStatus(dir).pid).toBe(0);
+    const daemon = JSON.parse(readFileSync(join(dir, 'status.json'), 'utf8')) as { supervisePid: number };
+    expect(procStatus(daemon.supervisePid, 'State')).not.toMatch(/^Z/);
+  });
+
   it('user while supervise is not root: each start fails with a WARNING, and supervise keeps running and pacing', async () => {
     const user = await createUnprivilegedUser();
     const root = makeTempDir();

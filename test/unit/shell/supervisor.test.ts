@@ -5,13 +5,13 @@
 import { describe, expect, it } from 'vitest';
 import { decodeControlChunk } from '../../../src/codec/control-chunk.js';
 import { EXIT_COMMAND, EXIT_LOCK } from '../../../src/core/exit-codes.js';
-import type { MachineConfig, PreviousService, StartReport } from '../../../src/core/supervisor-machine.js';
+import type { MachineConfig, PreviousService, StartFailure, StartReport } from '../../../src/core/supervisor-machine.js';
 import type { ServiceSignal } from '../../../src/core/types.js';
 import { ORPHAN_POLL_MS, Supervisor, type StartCallbacks } from '../../../src/supervisor.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 import { noLimits, withSettings } from '../../helpers/machine-config.js';
 
-type StartScript = 'runs' | { fails: string; cause: 'exec' | 'output' };
+type StartScript = 'runs' | { fails: string; cause: StartFailure };
 
 /** A supervisor whose service, signals, status, log and exit are plain records. */
 function harness(options: { config?: MachineConfig; callerWaiting?: boolean; starts?: StartScript[] } = {}) {
@@ -213,6 +213,24 @@ describe('supervisor shell: the first start, as the caller waits for it', () => 
     expect(h.record.log.at(-1)).toBe('FATAL unable to start service svc: spawn svc-bin ENOENT');
     h.clock.advance(60_000);
     expect(h.clock.pending).toBe(0);
+  });
+
+  it('keeps running on a first start that a setting keeps from starting (user while not root): the caller is warned, starts are paced', () => {
+    const failure = 'user app needs supervise to run as root';
+    const h = harness({ callerWaiting: true, starts: [{ fails: failure, cause: 'settings' }, { fails: failure, cause: 'settings' }] });
+    h.boot();
+    expect(h.record.reports).toEqual([
+      { ok: true, pid: 0, warning: `unable to start service svc: ${failure}; supervise keeps trying once a second` },
+    ]);
+    expect(h.record.exitCode).toBeNull();
+    expect(h.record.log).toContain(`WARNING unable to start service svc: ${failure}`);
+    h.clock.advance(999);
+    expect(h.record.log.filter((line) => line.includes(failure))).toHaveLength(1);
+    h.clock.advance(1);
+    expect(h.record.log.filter((line) => line.includes(failure))).toHaveLength(2);
+    h.clock.advance(1000);
+    expect(h.pid).toBe(100);
+    expect(h.record.reports).toHaveLength(1);
   });
 
   it('without a caller (--foreground) paces and retries a failed start like an exit', () => {
