@@ -48,8 +48,8 @@ async function main(): Promise<number> {
     }
     throw error;
   }
-  // Only `logs -f` runs until told to stop; SIGINT and SIGTERM end it with 0.
-  if (options.verb === 'logs' && options.follow) {
+  // Only `logs -f` and `serve` run until told to stop; SIGINT and SIGTERM end them with 0.
+  if ((options.verb === 'logs' && options.follow) || options.verb === 'serve') {
     const stop = (): void => controller.abort();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

@@ -5,6 +5,7 @@ import { CONTROL_ACTIONS, isControlAction, type ControlAction } from '../ctl/con
 import { EXIT_NOT_RUNNING, EXIT_USAGE, MAX_FAILED_EXIT } from '../core/exit-codes.js';
 import type { CtlCommand } from '../ctl/ctl-command.js';
 import { CtlError } from '../ctl/ctl-error.js';
+import { DEFAULT_LISTEN, parseListenAddress, type ListenAddress } from '../serve/listen-address.js';
 
 /** Seconds `--wait` waits when given without a value. */
 export const DEFAULT_WAIT_SECONDS = 7;
@@ -43,6 +44,7 @@ const SYNOPSIS = `Control and inspect services run by supervise.
   $0 check DIR...
   $0 logs [-f] [-n LINES] [--stderr|--stdout] DIR
   $0 metrics DIR...
+  $0 serve [--listen ADDR:PORT] [--token-file F] DIR...
   $0 completion`;
 
 const EPILOGUE = `--wait[=SECONDS] waits ${DEFAULT_WAIT_SECONDS} s when given bare; write --wait=N, not --wait N.
@@ -144,6 +146,12 @@ function defineCommandLine(completeDirs: CompleteDirs): Argv {
     .example('$0 logs -f -n 50 --stderr status/redis', 'follow the service stderr')
     .command('metrics <DIR..>', 'print the Prometheus text format for the directories', withDirs)
     .example('$0 metrics status/*', 'supervise_service_up{module="redis",dir="/srv/status/redis"} 1 ...')
+    .command('serve <DIR..>', 'serve a web page, a JSON API and /metrics for the directories (or supervise-scan SCANDIRs)', (command) =>
+      withDirs(command)
+        .option('listen', { type: 'string', default: DEFAULT_LISTEN, describe: 'ADDR:PORT to listen on' })
+        .option('token-file', { type: 'string', describe: 'a 0600 file whose first line is the token POSTs need; without it, read-only' }),
+    )
+    .example('$0 serve --token-file ~/.supervise-token status/*', 'the page at http://127.0.0.1:9001/')
     .completion('completion', 'print a bash completion script: source <(supervisectl completion)', completeWith(completeDirs))
     .demandCommand(1, 'name a verb; see supervisectl --help')
     .epilogue(EPILOGUE)
@@ -175,6 +183,12 @@ function waitSecondsOf(value: unknown): number | null {
   return seconds;
 }
 
+function listenOf(value: unknown): ListenAddress {
+  const parsed = parseListenAddress(String(value));
+  if (typeof parsed === 'string') throw usageError(parsed);
+  return parsed;
+}
+
 function linesOf(value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
     throw usageError(`-n expects a whole number of lines >= 0, got ${JSON.stringify(String(value))}`);
@@ -182,7 +196,7 @@ function linesOf(value: unknown): number {
   return value;
 }
 
-const VERBS: readonly string[] = ['status', ...CONTROL_ACTIONS, 'alarm', 'reload', 'check', 'logs', 'metrics', 'completion'];
+const VERBS: readonly string[] = ['status', ...CONTROL_ACTIONS, 'alarm', 'reload', 'check', 'logs', 'metrics', 'serve', 'completion'];
 /** The option bash's completion function calls us with (yargs' name for it). */
 const COMPLETION_REQUEST = '--get-yargs-completions';
 
@@ -218,6 +232,13 @@ export function parseSupervisectlArgs(argv: readonly string[], completeDirs: Com
         stream: parsed.stderr === true ? 'stderr' : 'stdout',
         lines: linesOf(parsed.n),
         follow: parsed.f === true,
+      };
+    case 'serve':
+      return {
+        verb,
+        listen: listenOf(parsed.listen),
+        tokenFile: typeof parsed['token-file'] === 'string' ? parsed['token-file'] : null,
+        dirs: dirsOf(parsed),
       };
     default:
       if (isControlAction(verb)) {

@@ -1,5 +1,6 @@
 // One supervisectl command line as the verbs run it (SPEC section 10). Here
 // rather than in src/cli, which builds it: cli depends on ctl, never back.
+import type { ListenAddress } from '../serve/listen-address.js';
 import type { ControlAction } from './control-actions.js';
 
 type Dirs = readonly string[];
@@ -18,4 +19,5 @@ export type CtlCommand =
       readonly stream: 'stdout' | 'stderr';
       readonly lines: number;
       readonly follow: boolean;
-    };
+    }
+  | { readonly verb: 'serve'; readonly listen: ListenAddress; readonly tokenFile: string | null; readonly dirs: Dirs };

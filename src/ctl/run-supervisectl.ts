@@ -37,6 +37,11 @@ async function runVerb(options: Exclude<CtlCommand, { verb: 'help' }>, context: 
       return runLogs(options.dir, options, context);
     case 'metrics':
       return runMetrics(options.dirs, context);
+    case 'serve': {
+      // Loaded on demand: the page and node:http are no cost to the other verbs.
+      const { runServe } = await import('../serve/run-serve.js');
+      return runServe(options, context);
+    }
   }
 }
 
@@ -47,6 +52,7 @@ export async function runSupervisectl(options: CtlCommand, context: CtlContext):
   }
   // Every DIR is checked before anything is written, so a typo in the third
   // of three directories does not leave the first two half-done.
-  for (const dir of options.verb === 'logs' ? [options.dir] : options.dirs) assertStatusDir(dir);
+  // serve checks its own: a DIR there may also be a supervise-scan SCANDIR.
+  if (options.verb !== 'serve') for (const dir of options.verb === 'logs' ? [options.dir] : options.dirs) assertStatusDir(dir);
   return exitCodeOf(await runVerb(options, context));
 }
