@@ -13,7 +13,7 @@ import { readStatusJson } from '../ctl/read-service-state.js';
 export interface ServedService {
   /** The status directory, absolute. */
   readonly dir: string;
-  /** Its module name: status.json's, else what supervise would call it. */
+  /** Its module name: NAME in a SCANDIR, else status.json's, else what supervise would call it. */
   readonly module: string;
 }
 
@@ -58,9 +58,10 @@ function scanServices(scanDir: string): ServedService[] {
   for (const name of names) {
     if (name.startsWith('.')) continue;
     const dir = join(scanDir, name, 'supervise');
-    if (isStatusDir(dir)) services.push({ dir, module: readStatusJson(dir)?.module ?? name });
+    // SPEC section 13: a SCANDIR service's module name is NAME.
+    if (isStatusDir(dir)) services.push({ dir, module: name });
     const logDir = join(scanDir, name, 'log', 'supervise');
-    if (isStatusDir(logDir)) services.push({ dir: logDir, module: readStatusJson(logDir)?.module ?? `${name}/log` });
+    if (isStatusDir(logDir)) services.push({ dir: logDir, module: `${name}/log` });
   }
   return services;
 }

@@ -18,8 +18,8 @@ const TAIL_MAX_BYTES = 16 * 1024;
 
 /**
  * Exactly what `status --json` prints for the directory (whatever fields it
- * gains), with `module` filled in for a directory whose supervise is not
- * running, so every row can be named and addressed.
+ * gains), with `module` set to the name POST addresses it by, also for a
+ * directory whose supervise is not running, so every row can be named.
  */
 export function readStatusObject(service: ServedService, complain: (message: string) => void): StatusObject | null {
   let printed = '';
@@ -32,7 +32,10 @@ export function readStatusObject(service: ServedService, complain: (message: str
   };
   runStatus([service.dir], true, context);
   const [object] = JSON.parse(printed === '' ? '[]' : printed) as StatusObject[];
-  return object === undefined ? null : { module: service.module, ...object };
+  if (object === undefined) return null;
+  const named: StatusObject = { module: service.module, ...object };
+  named.module = service.module;
+  return named;
 }
 
 /** The last `lines` lines of `__stdout` or `__stderr`, '' when there is none. */

@@ -10,7 +10,7 @@ import { listServices, type ServedDir, type ServedService } from './list-service
 import { PAGE_SCRIPT, PAGE_STYLE, renderPage } from './page-assets.js';
 import { readMetricsSource, readOutputTail, readStatusObject } from './read-service-views.js';
 import { bearerTokenOf, isCrossOrigin, isHostAllowed, tokensMatch } from './request-guard.js';
-import { controlRequestOf, httpStatusOf, parseWaitSeconds } from './serve-verbs.js';
+import { controlRequestOf, httpStatusOf, parseVerbPath, parseWaitSeconds } from './serve-verbs.js';
 
 export interface ServeSettings {
   readonly dirs: readonly ServedDir[];
@@ -98,20 +98,6 @@ function serveGet(settings: ServeSettings, url: URL, response: ServerResponse): 
     default:
       if (url.pathname.startsWith('/api/services/')) return sendError(response, 405, 'verbs take POST', { Allow: 'POST' });
       return sendError(response, 404, `no such page: ${url.pathname}`);
-  }
-}
-
-/** `/api/services/MODULE/VERB`, MODULE percent-encoded (module names may hold `/`), or null. */
-export function parseVerbPath(pathname: string): { module: string; verb: string } | null {
-  const prefix = '/api/services/';
-  if (!pathname.startsWith(prefix)) return null;
-  const rest = pathname.slice(prefix.length);
-  const slash = rest.lastIndexOf('/');
-  if (slash <= 0 || slash === rest.length - 1) return null;
-  try {
-    return { module: decodeURIComponent(rest.slice(0, slash)), verb: decodeURIComponent(rest.slice(slash + 1)) };
-  } catch {
-    return null;
   }
 }
 

@@ -14,6 +14,20 @@ const EXTRA_VERBS: Readonly<Record<string, Omit<ControlRequest, 'waitSeconds'>>>
   reload: { letters: LETTER_BY_COMMAND.reload, target: 'none' },
 };
 
+/** `/api/services/MODULE/VERB`, MODULE percent-encoded (module names may hold `/`), or null. */
+export function parseVerbPath(pathname: string): { module: string; verb: string } | null {
+  const prefix = '/api/services/';
+  if (!pathname.startsWith(prefix)) return null;
+  const rest = pathname.slice(prefix.length);
+  const slash = rest.lastIndexOf('/');
+  if (slash <= 0 || slash === rest.length - 1) return null;
+  try {
+    return { module: decodeURIComponent(rest.slice(0, slash)), verb: decodeURIComponent(rest.slice(slash + 1)) };
+  } catch {
+    return null;
+  }
+}
+
 /** What a verb writes and waits for, or null for a verb supervisectl does not have. */
 export function controlRequestOf(verb: string, waitSeconds: number | null): ControlRequest | null {
   if (isControlAction(verb)) return { letters: encodeControlAction(verb), target: waitTargetOf(verb), waitSeconds };
