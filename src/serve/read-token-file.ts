@@ -27,7 +27,7 @@ export function readTokenFile(path: string, euid: number = process.geteuid?.() ?
     if (stats.uid !== euid) throw refuse(path, `owned by uid ${stats.uid}, not by uid ${euid} who runs serve`);
     const mode = stats.mode & 0o777;
     if ((mode & 0o077) !== 0) {
-      throw refuse(path, `mode ${mode.toString(8).padStart(4, '0')} lets others read it; chmod 600 ${path}`);
+      throw refuse(path, `mode ${mode.toString(8).padStart(4, '0')} is open to group or others; chmod 600 ${path}`);
     }
     const token = readFileSync(fd, 'utf8').split('\n')[0].trim();
     if (token.length < MIN_TOKEN_LENGTH) {

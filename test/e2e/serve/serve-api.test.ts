@@ -187,7 +187,7 @@ describe('supervisectl serve: the token file', () => {
     chmodSync(path, 0o644);
     const open = await serveWith(path, service.dir);
     expect(open.code).toBe(100);
-    expect(open.stderr).toBe(`supervisectl: unable to use token file ${path}: mode 0644 lets others read it; chmod 600 ${path}\n`);
+    expect(open.stderr).toBe(`supervisectl: unable to use token file ${path}: mode 0644 is open to group or others; chmod 600 ${path}\n`);
 
     chmodSync(path, 0o600);
     const user = await createUnprivilegedUser();

@@ -28,6 +28,12 @@ describe('parseSupervisectlArgs', () => {
     [['check', '3', '007'], { verb: 'check', dirs: ['3', '007'] }],
     [['logs', 'a'], { verb: 'logs', dir: 'a', stream: 'stdout', lines: 10, follow: false }],
     [['logs', '-f', '-n', '50', '--stderr', 'a'], { verb: 'logs', dir: 'a', stream: 'stderr', lines: 50, follow: true }],
+    // serve: 127.0.0.1:9001 unless told otherwise.
+    [['serve', 'a', 'b'], { verb: 'serve', listen: { host: '127.0.0.1', port: 9001 }, tokenFile: null, dirs: ['a', 'b'] }],
+    [
+      ['serve', '--listen', '[::1]:8080', '--token-file', 't', 'a'],
+      { verb: 'serve', listen: { host: '::1', port: 8080 }, tokenFile: 't', dirs: ['a'] },
+    ],
   ])('%j', (argv, options) => {
     expect(parseSupervisectlArgs(argv)).toEqual(options);
   });
@@ -43,6 +49,8 @@ describe('parseSupervisectlArgs', () => {
     [['logs', '--stderr', '--stdout', 'a'], /mutually exclusive/],
     [['logs', 'a', 'b'], /unknown argument: b/i],
     [['logs', '-n', '1.5', 'a'], /-n expects a whole number/],
+    [['serve', '--listen', 'localhost:9001', 'a'], /--listen "localhost:9001": expected ADDR:PORT with an IP address/],
+    [['serve', '--listen', '127.0.0.1:70000', 'a'], /port 70000 is above 65535/],
   ])('%j is a usage error', (argv, message) => {
     const text = usageMessage(argv);
     expect(text).toMatch(message);
@@ -53,7 +61,7 @@ describe('parseSupervisectlArgs', () => {
     const options = parseSupervisectlArgs(['--help']);
     expect(options.verb).toBe('help');
     const text = options.verb === 'help' ? options.text : '';
-    for (const verb of ['status', 'start', 'stop', 'once', 'restart', 'pause', 'cont', 'hup', 'alarm-signal', 'int', 'term', 'kill', 'exit', 'alarm', 'reload', 'check', 'logs']) {
+    for (const verb of ['status', 'start', 'stop', 'once', 'restart', 'pause', 'cont', 'hup', 'alarm-signal', 'int', 'term', 'kill', 'exit', 'alarm', 'reload', 'check', 'logs', 'serve']) {
       expect(text).toMatch(new RegExp(`supervisectl ${verb} <`));
       expect(text).toMatch(new RegExp(`^  supervisectl ${verb} .*status/`, 'm'));
     }
