@@ -2,8 +2,10 @@
 // API with plain fetch: no client library. The driver runs in a process group
 // of its own, so the browser it starts goes with it when the test finishes.
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
-import { makeTempDir } from './temp-dir.js';
 import { waitFor } from './wait-for.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -59,6 +61,7 @@ export async function startBrowser(options: { width?: number; height?: number } 
   );
   driver.on('error', (error) => (output += String(error)));
   let session: string | null = null;
+  const profile = mkdtempSync(join(tmpdir(), 'supervise-chromium-'));
   onTestFinished(async () => {
     if (session !== null) await call(base, 'DELETE', `/session/${session}`).catch(() => {});
     // The whole group: chromedriver and any browser process still left.
@@ -68,6 +71,8 @@ export async function startBrowser(options: { width?: number; height?: number } 
       // Already gone.
     }
     if (!exited) await gone;
+    // A browser process on its way out may still write its profile for a moment.
+    rmSync(profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
   });
   const port = await waitFor(
     () => {
@@ -94,7 +99,7 @@ export async function startBrowser(options: { width?: number; height?: number } 
             '--no-first-run',
             '--hide-scrollbars',
             `--window-size=${options.width ?? 1280},${options.height ?? 720}`,
-            `--user-data-dir=${makeTempDir('supervise-chromium-')}`,
+            `--user-data-dir=${profile}`,
           ],
         },
       },

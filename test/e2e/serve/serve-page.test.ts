@@ -1,13 +1,13 @@
 // The page of `supervisectl serve` in Debian's real headless Chromium
 // (chromium, chromium-driver), against real supervise daemons.
 import { once } from 'node:events';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { startServe, writeTokenFile, type ServeProcess } from '../../helpers/serve-process.js';
-import { FOREVER, REPO_ROOT, readStatus, startSupervised, writeControl } from '../../helpers/supervise-process.js';
+import { FOREVER, REPO_ROOT, readStatus, readStatusJson, startSupervised, writeControl } from '../../helpers/supervise-process.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { startBrowser, type Browser } from '../../helpers/webdriver.js';
@@ -41,7 +41,9 @@ function waitForRows(browser: Browser, what: string, accept: (rows: Row[]) => bo
   return waitFor(
     async () => {
       const rows = await readRows(browser);
-      return accept(rows) ? rows : undefined;
+      if (accept(rows)) return rows;
+      // Thrown, so that a timeout shows the table last seen.
+      throw new Error(`rows: ${JSON.stringify(rows)}`);
     },
     { what, timeoutMs: 15_000 },
   );
@@ -83,7 +85,7 @@ describe('supervisectl serve: the page in Chromium', { timeout: 120_000 }, () =>
         seen.length === 5 &&
         seen[3].state === 'down' &&
         seen[4].state === 'paused' &&
-        readStatus(worker.dir).pid !== 0 &&
+        readStatusJson(worker.dir).starts >= 2 &&
         seen[2].stderr.includes('lost connection'),
     );
     expect(rows.map((row) => row.module)).toEqual(['redis', 'nginx', 'worker', 'batch', 'cron']);
@@ -123,16 +125,22 @@ describe('supervisectl serve: the page in Chromium', { timeout: 120_000 }, () =>
     const root = makeTempDir();
     const module = '<img src=x onerror=alert(1)>';
     const line = '<script>window.pwned = true; alert(2)</script>';
-    const evil = await startSupervised(['/bin/sh', '-c', 'printf "%s\\n" "$1" >&2; exit 0', 'sh', line], {
+    const evil = await startSupervised(['/bin/sh', '-c', 'printf "%s\\n" "$1" >&2; exec sleep 100000', 'sh', line], {
       dir: join(root, 'status', module),
     });
+    // Down, so that the start button has something to do; once the line is written.
+    await waitFor(() => readFileSync(join(evil.dir, '__stderr'), 'utf8').includes(line), { what: 'the <script> line in __stderr' });
     writeControl(evil.dir, 'd');
     const { path, token } = writeTokenFile(root);
     const serve = await startServe(['--token-file', path, evil.dir]);
     const browser = await openPage(serve);
     await unlock(browser, token);
 
-    const rows = await waitForRows(browser, 'the row with its stderr line', (seen) => seen.length === 1 && seen[0].stderr.includes('<script>'));
+    const rows = await waitForRows(
+      browser,
+      'the row, down, with its stderr line',
+      (seen) => seen.length === 1 && seen[0].state === 'down' && seen[0].stderr.includes('<script>'),
+    );
     expect(rows[0].module).toBe(module);
     expect(rows[0].stderr).toContain(line);
     const markup = await browser.execute<{ images: number; scripts: number; pwned: unknown }>(`
