@@ -60,6 +60,8 @@ describe('supervisectl serve and a real Prometheus', { timeout: 120_000 }, () =>
     prometheus.stderr.on('data', (chunk) => (log = (log + chunk).slice(-4000)));
     const closed = new Promise((resolve) => prometheus.on('close', resolve));
     prometheus.on('close', () => (exited = true));
+    // Not installed: fail with the reason, never skip (CI installs it).
+    prometheus.on('error', (error) => (log += String(error)));
     onTestFinished(async () => {
       if (exited) return;
       prometheus.kill('SIGTERM');
