@@ -44,6 +44,12 @@ export interface SupervisorAdapters {
   /** Starts the service and returns its pid, or null when the start failed (reported through onStartFailed). */
   startService(callbacks: StartCallbacks): number | null;
   signalService(pid: number, signal: ServiceSignal): void;
+  /** The session the service just started as `pid` is in: supervise's own, or its new one (SPEC section 11). */
+  sessionOf(pid: number): number;
+  /** How many processes `session` holds, supervise not counted. */
+  countSessionProcesses(session: number): number;
+  /** Signals every process of `session` but supervise. */
+  signalSession(session: number, signal: ServiceSignal): void;
   /** Whether `pid` is still the process that started at `startTicks` (the orphan is not our child: it cannot be waited for). */
   isProcessRunning(pid: number, startTicks: number): boolean;
   /** Fire and forget: must never throw or delay supervision. */
@@ -60,6 +66,9 @@ export interface SupervisorAdapters {
 
 /** How often /proc is looked at while an orphan is being stopped. */
 export const ORPHAN_POLL_MS = 25;
+
+/** How often the session is looked at during a sweep: each look reads /proc/*\/stat, so a little less often. */
+export const SESSION_POLL_MS = 50;
 
 /** One pending timer (a paced start, a stop timeout, the orphan's poll): arming again replaces it. */
 class TimerSlot {
@@ -96,6 +105,7 @@ export class Supervisor {
   private readonly stopTimer: TimerSlot;
   private readonly orphanPoll: TimerSlot;
   private readonly readyTimer: TimerSlot;
+  private readonly sessionPoll: TimerSlot;
   private readonly pending: SupervisorEvent[] = [];
   private dispatching = false;
   /** Signals that failed in the current step: one read of control may send thousands, so only the first is logged whole. */
@@ -110,6 +120,7 @@ export class Supervisor {
     this.stopTimer = new TimerSlot(adapters.clock);
     this.orphanPoll = new TimerSlot(adapters.clock);
     this.readyTimer = new TimerSlot(adapters.clock);
+    this.sessionPoll = new TimerSlot(adapters.clock);
   }
 
   get current(): SupervisorState {
@@ -168,7 +179,16 @@ export class Supervisor {
         this.stopTimer.clear();
         return;
       case 'watch-orphan':
-        this.watchOrphan(effect.pid, effect.startTicks);
+        this.watchOrphan(effect.processes);
+        return;
+      case 'signal-session':
+        this.signalSession(effect.session, effect.signal);
+        return;
+      case 'watch-session':
+        this.watchSession(effect.session);
+        return;
+      case 'unwatch-session':
+        this.sessionPoll.clear();
         return;
       case 'write-status':
         adapters.writeStatus(this.state);
@@ -198,6 +218,7 @@ export class Supervisor {
         this.stopTimer.clear();
         this.orphanPoll.clear();
         this.readyTimer.clear();
+        this.sessionPoll.clear();
         adapters.exit(effect.code);
         return;
       case 'arm-ready-timeout': {
@@ -218,12 +239,39 @@ export class Supervisor {
     }
   }
 
-  private watchOrphan(pid: number, startTicks: number): void {
+  private watchOrphan(processes: readonly { pid: number; startTicks: number }[]): void {
     const look = () => {
-      if (this.adapters.isProcessRunning(pid, startTicks)) this.orphanPoll.arm(ORPHAN_POLL_MS, look);
+      if (processes.some(({ pid, startTicks }) => this.adapters.isProcessRunning(pid, startTicks))) this.orphanPoll.arm(ORPHAN_POLL_MS, look);
       else this.dispatch({ kind: 'orphan-gone', at: this.now() });
     };
     this.orphanPoll.arm(ORPHAN_POLL_MS, look);
+  }
+
+  private signalSession(session: number, name: ServiceSignal): void {
+    try {
+      this.adapters.signalSession(session, name);
+    } catch (error) {
+      this.adapters.logger.warning(`unable to send ${name} to the processes of session ${session}: ${describeCause(error)}`);
+    }
+  }
+
+  /** Polls only while a sweep is under way; the first look is right away, as TERM often ends everything at once. */
+  private watchSession(session: number): void {
+    const look = () => {
+      if (this.countSession(session) > 0) this.sessionPoll.arm(SESSION_POLL_MS, look);
+      else this.dispatch({ kind: 'leftovers-gone', at: this.now() });
+    };
+    this.sessionPoll.arm(0, look);
+  }
+
+  private countSession(session: number | null): number {
+    if (session === null) return 0;
+    try {
+      return this.adapters.countSessionProcesses(session);
+    } catch (error) {
+      this.adapters.logger.warning(`unable to read the processes of session ${session}: ${describeCause(error)}`);
+      return 0;
+    }
   }
 
   private start(): void {
@@ -231,7 +279,12 @@ export class Supervisor {
     let pid: number | null;
     try {
       pid = adapters.startService({
-        onExit: (exitedPid, code, signal) => this.dispatch({ kind: 'exited', pid: exitedPid, code, signal, at: this.now() }),
+        onExit: (exitedPid, code, signal) => {
+          const at = this.now();
+          // What the service left behind is counted at its exit; the machine decides whether to sweep it.
+          const leftovers = this.countSession(this.state.session);
+          this.dispatch({ kind: 'exited', pid: exitedPid, code, signal, at, leftovers });
+        },
         onStartFailed: (reason, cause) => this.dispatch({ kind: 'start-failed', reason, cause, at: this.now() }),
         onReady: (readyPid) => this.dispatch({ kind: 'ready', pid: readyPid, at: this.now() }),
       });
@@ -239,6 +292,6 @@ export class Supervisor {
       pid = null;
       this.dispatch({ kind: 'start-failed', reason: describeCause(error), cause: 'exec', at: this.now() });
     }
-    if (pid !== null) this.dispatch({ kind: 'started', pid, at: this.now() });
+    if (pid !== null) this.dispatch({ kind: 'started', pid, at: this.now(), session: adapters.sessionOf(pid) });
   }
 }

@@ -37,7 +37,8 @@ export function runSendmail(path: string, envelope: SendmailEnvelope, message: B
     let child: ChildProcess;
     try {
       // Its output is nothing supervise reads: ignored, so a chatty sendmail never blocks on a full pipe.
-      child = spawn(path, args, { stdio: ['pipe', 'ignore', 'ignore'] });
+      // detached: a session of its own, so it is never taken for one of the service's processes (SPEC section 11).
+      child = spawn(path, args, { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
     } catch (error) {
       reject(error as Error);
       return;

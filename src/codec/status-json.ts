@@ -47,6 +47,12 @@ export interface StatusJson {
   readyTimedOut: boolean;
   /** ISO time of the next start while one is delayed (restart_delay); null otherwise. */
   nextStartAt: string | null;
+  /** ISO time supervise started, from /proc: a process of its session that started earlier is not its service's (SPEC section 11). */
+  superviseStartedAt: string;
+  /** The session of the service's processes: supervisePid when supervise leads a session, else the last started service's pid; null before a start. */
+  session: number | null;
+  /** The pids of the service's processes now; added by `supervisectl status --json`, not in the file. */
+  processes?: number[];
 }
 
 /** Facts of the supervise process that the machine's state does not hold. */
@@ -54,6 +60,8 @@ export interface StatusJsonFacts {
   statusDir: string;
   supervisePid: number;
   command: readonly string[];
+  /** Unix ms supervise started at. */
+  superviseStartedAt: number;
 }
 
 /** status.json text for the machine's state at `now`. */
@@ -106,5 +114,7 @@ function encodeLife(state: SupervisorState): Pick<StatusJson, 'ready' | 'readySi
     readySince,
     readyTimedOut: state.service !== null && state.readyTimedOut,
     nextStartAt: state.phase === 'waiting' && state.startDueAt !== null ? new Date(state.startDueAt).toISOString() : null,
+    superviseStartedAt: new Date(facts.superviseStartedAt).toISOString(),
+    session: state.session,
   };
 }

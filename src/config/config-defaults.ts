@@ -38,6 +38,7 @@ export const DEFAULT_CONFIG: Readonly<ModuleConfig> = Object.freeze({
   outputMaxBytes: 0,
   outputBackups: 10,
   outputTimestamps: false,
+  killMode: 'mixed',
 });
 
 /** A fresh, mutable copy of the defaults: no alarms, no limits. */

@@ -64,7 +64,14 @@ export interface ModuleConfig {
   outputBackups: number;
   /** Piped mode only: each line starts with the local time it was read. */
   outputTimestamps: boolean;
+  /** Which processes the stop signals reach and what is swept after an exit (SPEC section 11). */
+  killMode: KillMode;
 }
 
 /** A resource limit, soft and hard alike. */
 export type ResourceLimit = number | 'unlimited';
+
+/** process: the service pid only (the C supervise); mixed: signals to the pid, leftovers swept; all: signals to every process of the service too. */
+export type KillMode = 'process' | 'mixed' | 'all';
+
+export const KILL_MODES: readonly KillMode[] = ['process', 'mixed', 'all'];

@@ -37,10 +37,10 @@ import { decode } from 'ini';
 import { createDefaultConfig, MAX_CONFIG_NUMBER, MAX_OUTPUT_BYTES, MAX_GSM_NUMBERS, MIN_ALARM_INTERVAL } from './config-defaults.js';
 import { isMailAddress } from './mail-address.js';
 import { maskCredentials } from './mask-credentials.js';
-import type { ModuleConfig } from './module-config.js';
 import { SERVICE_KEYS, type ServiceField, type ServiceKey } from './service-keys.js';
 import { checkServiceSettings, type SystemFacts } from './check-service-settings.js';
 import { describeLifeValue, LIFE_VALUE_PARSERS, restartDelayMaxProblem, type LifeField } from './service-life-values.js';
+import { KILL_MODES, type ModuleConfig } from './module-config.js';
 
 export type { ModuleConfig } from './module-config.js';
 
@@ -57,6 +57,7 @@ export interface ConfigResult {
 type NumberField = 'alarmInterval' | 'maxTries' | 'maxTriesIfCoredumped' | 'stopTimeout' | 'readyTimeout' | 'outputBackups';
 type ListField = 'alarmMail' | 'alarmGsm';
 type TextField = 'mailTransport' | 'mailFrom' | 'gsmCommand' | 'metricsDir' | 'alarmAlertmanager';
+type ChoiceField = 'killMode';
 
 type KeySpec =
   | { kind: 'number'; field: NumberField }
@@ -66,7 +67,8 @@ type KeySpec =
   /** SPEC section 15 values with a parser of their own (service-life-values.ts); a module's value replaces [global]'s. */
   | { kind: 'life'; field: LifeField }
   | { kind: 'size'; field: 'outputMaxBytes' }
-  | { kind: 'flag'; field: 'outputTimestamps' };
+  | { kind: 'flag'; field: 'outputTimestamps' }
+  | { kind: 'choice'; field: ChoiceField; values: readonly string[] };
 
 // In the order they are logged.
 const KEYS: Readonly<Record<string, KeySpec>> = {
@@ -92,6 +94,7 @@ const KEYS: Readonly<Record<string, KeySpec>> = {
   output_max_bytes: { kind: 'size', field: 'outputMaxBytes' },
   output_backups: { kind: 'number', field: 'outputBackups' },
   output_timestamps: { kind: 'flag', field: 'outputTimestamps' },
+  kill_mode: { kind: 'choice', field: 'killMode', values: KILL_MODES },
 };
 
 const GLOBAL_SECTION = 'global';
@@ -312,6 +315,15 @@ function applyLayer(
         sources.set(spec.field, [from]);
         break;
       }
+      case 'choice': {
+        if (!spec.values.includes(value)) {
+          warnings.addForLine(lineNo, `${key} ${show(value)} is not one of ${spec.values.join(', ')}; keeping ${config[spec.field]}`);
+          break;
+        }
+        config[spec.field] = value as ModuleConfig[ChoiceField];
+        sources.set(spec.field, [from]);
+        break;
+      }
     }
   }
 }
@@ -384,6 +396,9 @@ function describeConfig(config: ModuleConfig, sources: Map<keyof ModuleConfig, s
         break;
       case 'flag':
         shown = config.outputTimestamps ? '1' : '0';
+        break;
+      case 'choice':
+        shown = config[spec.field];
         break;
     }
     return `${key} = ${shown} (${source})`;

@@ -90,3 +90,41 @@ export function orphanKillDelayMs(stopTimeoutSeconds: number): number {
 function sameWords(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((word, index) => word === b[index]);
 }
+
+/** A process of the dead supervise's session, as /proc shows it. */
+export interface SessionMember {
+  pid: number;
+  startTicks: number;
+  /** Unix ms of its start, from the same /proc clock as the supervise's recorded start. */
+  startedAtMs: number;
+}
+
+/** Date keeps whole milliseconds and /proc counts 10 ms ticks; a hair of slack for the rounding. */
+const SESSION_START_SLACK_MS = 5;
+
+/** What status.json said of the dead supervise and its service's session. */
+export interface RecordedSession {
+  supervisePid: number;
+  superviseStartedAtMs: number;
+  /** The session of the service's processes: the supervise's own when it was daemonized, else the service's. */
+  session: number;
+}
+
+/**
+ * Which members of the recorded session are the dead supervise's service's
+ * leftovers (SPEC section 11): only those started after that supervise. A
+ * session id is a pid, and pids are handed out again. While a session has
+ * members its id is not, so a live leader means a session made anew: the
+ * supervise's own pid now names another process (we hold the lock, so the
+ * supervise is dead), or the leader started before the supervise did.
+ */
+export function selectLeftovers(
+  members: readonly SessionMember[],
+  recorded: RecordedSession,
+  leader: SessionMember | null,
+  ownPids: readonly number[],
+): SessionMember[] {
+  const startedAt = recorded.superviseStartedAtMs - SESSION_START_SLACK_MS;
+  if (leader !== null && (recorded.session === recorded.supervisePid || leader.startedAtMs < startedAt)) return [];
+  return members.filter((member) => !ownPids.includes(member.pid) && member.startedAtMs >= startedAt);
+}

@@ -28,11 +28,12 @@ import type { ModuleConfig } from '../config/module-config.js';
  * - `stopping`: the service runs and was sent TERM to stop it (`d`, supervise's own TERM);
  * - `waiting`: a paced start is armed (SPEC section 5: one start a second);
  * - `hook`: the restart hook runs (SPEC section 6);
+ * - `sweeping`: the service pid exited and what it left in its session is being stopped before anything else (SPEC section 11);
  * - `finished`: supervise exits; nothing more happens.
  */
-export type Phase = 'down' | 'reclaiming' | 'starting' | 'up' | 'stopping' | 'waiting' | 'hook' | 'finished';
+export type Phase = 'down' | 'reclaiming' | 'starting' | 'up' | 'stopping' | 'waiting' | 'hook' | 'finished' | 'sweeping';
 
-export const PHASES: readonly Phase[] = ['down', 'reclaiming', 'starting', 'up', 'stopping', 'waiting', 'hook', 'finished'];
+export const PHASES: readonly Phase[] = ['down', 'reclaiming', 'starting', 'up', 'stopping', 'waiting', 'hook', 'finished', 'sweeping'];
 
 export interface MachineConfig {
   /** supervise.conf as merged for this module: limits, stop_timeout, alarm targets. */
@@ -62,13 +63,29 @@ export type PreviousService =
   | { kind: 'unrelated'; pid: number; reason: string }
   | { kind: 'orphan'; pid: number; argv: readonly string[]; startTicks: number };
 
-/** The orphan being stopped in the `reclaiming` phase. */
-export interface OrphanStop {
+/** One process for good: a pid and the start time (/proc starttime ticks) it had when seen. */
+export interface ProcessRef {
   readonly pid: number;
   readonly startTicks: number;
+}
+
+/** What is being stopped in the `reclaiming` phase: the orphan and every process of the dead supervise's session. */
+export interface OrphanStop {
+  readonly processes: readonly ProcessRef[];
   readonly termAt: number;
   readonly killAt: number | null;
 }
+
+/** The sweep of the `sweeping` phase: the exit it follows, and when TERM and KILL went out. */
+export interface SweepState {
+  readonly exit: ServiceExit;
+  readonly session: number;
+  readonly termAt: number;
+  readonly killAt: number | null;
+}
+
+/** A service that exits 0 sooner than this most likely forked itself into the background (SPEC section 11). */
+export const FORKED_EXIT_MS = 1000;
 
 export interface SupervisorState {
   readonly name: string;
@@ -87,6 +104,10 @@ export interface SupervisorState {
   readonly service: RunningService | null;
   /** Set in `reclaiming`. */
   readonly orphan: OrphanStop | null;
+  /** The session of the service's processes (SPEC section 11), from its last start; null before one. */
+  readonly session: number | null;
+  /** Set in `sweeping`. */
+  readonly sweep: SweepState | null;
   readonly lastStartAt: number | null;
   /** Unix ms of the last pid change, for the status label. */
   readonly since: number;
@@ -120,15 +141,20 @@ export interface CommandEvent {
 }
 
 export type SupervisorEvent =
-  | { kind: 'boot'; at: number; previous: PreviousService }
+  /** `leftovers`: processes of the dead supervise's session started after it (the orphan not among them). */
+  | { kind: 'boot'; at: number; previous: PreviousService; leftovers?: readonly ProcessRef[] }
   | ControlEvent
-  | { kind: 'started'; pid: number; at: number }
+  /** `session`: the session the service's processes are in (supervise's own, or the service's new one). */
+  | { kind: 'started'; pid: number; at: number; session?: number }
   /** `cause`: exec failed, __stdout/__stderr could not be opened, or a section-15 setting cannot be applied (user needs root, ...). */
   | { kind: 'start-failed'; reason: string; cause: StartFailure; at: number }
-  | { kind: 'exited'; pid: number; code: number | null; signal: string | null; at: number }
+  /** `leftovers`: how many processes of the service's session still ran at the exit (0 when not looked). */
+  | { kind: 'exited'; pid: number; code: number | null; signal: string | null; at: number; leftovers?: number }
   | { kind: 'start-due'; at: number }
   | { kind: 'stop-timeout'; at: number }
   | { kind: 'orphan-gone'; at: number }
+  /** The service's session holds no process any more (after `watch-session`). */
+  | { kind: 'leftovers-gone'; at: number }
   | { kind: 'terminate'; signal: string; at: number }
   | { kind: 'hook-done'; at: number }
   | { kind: 'config'; config: MachineConfig }
@@ -153,8 +179,13 @@ export type Effect =
   | { kind: 'cancel-start' }
   | { kind: 'arm-stop-timeout'; at: number }
   | { kind: 'cancel-stop-timeout' }
-  /** Watch a process that is not our child (the orphan) and raise `orphan-gone` when it no longer runs. */
-  | { kind: 'watch-orphan'; pid: number; startTicks: number }
+  /** Watch processes that are not our children (the orphans) and raise `orphan-gone` when none runs. */
+  | { kind: 'watch-orphan'; processes: readonly ProcessRef[] }
+  /** Signal every process of the session but supervise itself. */
+  | { kind: 'signal-session'; session: number; signal: ServiceSignal }
+  /** Look at the session until it holds no process, then raise `leftovers-gone`. */
+  | { kind: 'watch-session'; session: number }
+  | { kind: 'unwatch-session' }
   | { kind: 'write-status' }
   | { kind: 'log'; level: 'notice' | 'warning' | 'fatal'; message: string }
   | { kind: 'alarm'; alarm: 'exit' | 'gave-up' | 'no-restart'; exit: ServiceExit; window: AlarmWindow; next: string }
@@ -209,6 +240,8 @@ export function initialState(
     callerWaiting,
     service: null,
     orphan: null,
+    session: null,
+    sweep: null,
     lastStartAt: null,
     since: now,
     starts: 0,
@@ -260,6 +293,13 @@ function log(level: 'notice' | 'warning' | 'fatal', message: string): Effect {
 
 function signal(pid: number, name: ServiceSignal): Effect {
   return { kind: 'signal', pid, signal: name };
+}
+
+/** A signal meant for the service: its pid, or under `kill_mode all` every process of its session (SPEC section 11). */
+function signalService(state: SupervisorState, name: ServiceSignal): Effect {
+  const service = state.service as RunningService;
+  if (state.config.settings.killMode === 'all' && state.session !== null) return { kind: 'signal-session', session: state.session, signal: name };
+  return signal(service.pid, name);
 }
 
 function ignore(state: SupervisorState): Step {
@@ -324,8 +364,7 @@ function carryOn(state: SupervisorState, at: number): Step {
 
 /** The service runs: `d` sends stop_signal (TERM) then CONT, so a paused service sees it; KILL follows after stop_timeout. */
 function stopService(state: SupervisorState, at: number): Step {
-  const service = state.service as RunningService;
-  const effects: Effect[] = [signal(service.pid, state.config.settings.stopSignal), signal(service.pid, 'SIGCONT')];
+  const effects: Effect[] = [signalService(state, state.config.settings.stopSignal), signalService(state, 'SIGCONT')];
   const timeout = state.config.settings.stopTimeout;
   if (state.phase !== 'stopping' && timeout > 0) effects.push({ kind: 'arm-stop-timeout', at: at + timeout * 1000 });
   return { state: { ...state, phase: 'stopping', want: 'down', endSignalledAt: at, paused: false }, effects };
@@ -337,39 +376,29 @@ function stopRunning(state: SupervisorState, event: { at: number }): Step {
 
 /** Signals that do not end the service (p c h a). */
 function send(name: ServiceSignal, paused?: boolean): CommandAction {
-  return (state) => {
-    const service = state.service as RunningService;
-    return { state: paused === undefined ? state : { ...state, paused }, effects: [signal(service.pid, name)] };
-  };
+  return (state) => ({ state: paused === undefined ? state : { ...state, paused }, effects: [signalService(state, name)] });
 }
 
 /** Signals meant to end the service (i t k): its exit is then judged expected or not. */
 function sendEnding(name: ServiceSignal): CommandAction {
-  return (state, event) => {
-    const service = state.service as RunningService;
-    return { state: { ...state, endSignalledAt: event.at }, effects: [signal(service.pid, name)] };
-  };
+  return (state, event) => ({ state: { ...state, endSignalledAt: event.at }, effects: [signalService(state, name)] });
 }
 
 // ---- cells that do more than one thing ----
 
 function boot(state: SupervisorState, event: Extract<TableEvent, { kind: 'boot' }>): Step {
   const { previous, at } = event;
+  // Under kill_mode process only the recorded pid is the service's, as in the C supervise.
+  const leftovers = state.config.settings.killMode === 'process' ? [] : (event.leftovers ?? []);
+  if (leftovers.length > 0) return reclaimOrphan(state, previous, leftovers, at);
   switch (previous.kind) {
     case 'none':
       return carryOn(state, at);
     case 'gone':
-      return then(
-        { state, effects: [log('notice', `status names pid ${previous.pid} from a previous supervise; it no longer runs`)] },
-        (s) => carryOn(s, at),
-      );
     case 'unrelated':
-      return then(
-        { state, effects: [log('notice', `status names pid ${previous.pid} from a previous supervise, left alone: ${previous.reason}`)] },
-        (s) => carryOn(s, at),
-      );
+      return then({ state, effects: [describePrevious(previous)] }, (s) => carryOn(s, at));
     case 'orphan':
-      return reclaimOrphan(state, previous, at);
+      return reclaimOrphan(state, previous, [], at);
   }
 }
 
@@ -378,22 +407,35 @@ function boot(state: SupervisorState, event: Extract<TableEvent, { kind: 'boot' 
  * the first start, so two copies never run: TERM (and CONT, as for `d`), KILL
  * after stop_timeout (5 s when 0), and failure when it outlives KILL.
  */
-function reclaimOrphan(state: SupervisorState, orphan: Extract<PreviousService, { kind: 'orphan' }>, at: number): Step {
+function reclaimOrphan(state: SupervisorState, previous: PreviousService, leftovers: readonly ProcessRef[], at: number): Step {
   const killDelayMs = orphanKillDelayMs(state.config.settings.stopTimeout);
+  const orphan = previous.kind === 'orphan' ? previous : null;
+  const others = leftovers.filter((process) => process.pid !== orphan?.pid);
+  const processes: ProcessRef[] = [...(orphan ? [{ pid: orphan.pid, startTicks: orphan.startTicks }] : []), ...others];
+  const what = [
+    ...(orphan ? [`service ${state.name} pid ${orphan.pid}, started by a previous supervise, still runs ${JSON.stringify(orphan.argv)}`] : []),
+    ...(others.length > 0 ? [`the previous supervise's session still holds pids ${others.map((p) => p.pid).join(' ')}`] : []),
+  ];
+  const recorded: Effect[] = previous.kind === 'gone' || previous.kind === 'unrelated' ? [describePrevious(previous)] : [];
   return {
-    state: { ...state, phase: 'reclaiming', orphan: { pid: orphan.pid, startTicks: orphan.startTicks, termAt: at, killAt: null } },
+    state: { ...state, phase: 'reclaiming', orphan: { processes, termAt: at, killAt: null } },
     effects: [
-      log(
-        'warning',
-        `service ${state.name} pid ${orphan.pid}, started by a previous supervise, still runs ${JSON.stringify(orphan.argv)}; ` +
-          `stopping it (TERM, KILL after ${killDelayMs / 1000} s) before starting a fresh one`,
-      ),
-      signal(orphan.pid, 'SIGTERM'),
-      signal(orphan.pid, 'SIGCONT'),
-      { kind: 'watch-orphan', pid: orphan.pid, startTicks: orphan.startTicks },
+      ...recorded,
+      log('warning', `${what.join('; ')}; stopping ${processes.length === 1 ? 'it' : 'them'} (TERM, KILL after ${killDelayMs / 1000} s) before starting a fresh one`),
+      ...processes.flatMap((process) => [signal(process.pid, 'SIGTERM'), signal(process.pid, 'SIGCONT')]),
+      { kind: 'watch-orphan', processes },
       { kind: 'arm-stop-timeout', at: at + killDelayMs },
     ],
   };
+}
+
+function describePrevious(previous: Extract<PreviousService, { kind: 'gone' | 'unrelated' }>): Effect {
+  if (previous.kind === 'gone') return log('notice', `status names pid ${previous.pid} from a previous supervise; it no longer runs`);
+  return log('notice', `status names pid ${previous.pid} from a previous supervise, left alone: ${previous.reason}`);
+}
+
+function pidsOf(processes: readonly ProcessRef[]): string {
+  return processes.map((process) => process.pid).join(' ');
 }
 
 function orphanGone(state: SupervisorState, event: { at: number }): Step {
@@ -403,7 +445,7 @@ function orphanGone(state: SupervisorState, event: { at: number }): Step {
   return then(
     {
       state: { ...state, orphan: null },
-      effects: [{ kind: 'cancel-stop-timeout' }, log('notice', `old service ${state.name} pid ${orphan.pid} gone after ${how}, ${seconds} s`)],
+      effects: [{ kind: 'cancel-stop-timeout' }, log('notice', `old service ${state.name} pid ${pidsOf(orphan.processes)} gone after ${how}, ${seconds} s`)],
     },
     (s) => carryOn(s, event.at),
   );
@@ -416,13 +458,13 @@ function orphanOutlivesSignal(state: SupervisorState, event: { at: number }): St
     return {
       state: { ...state, orphan: { ...orphan, killAt: event.at } },
       effects: [
-        log('warning', `old service ${state.name} pid ${orphan.pid} still running ${killDelayMs / 1000} s after TERM, sending KILL`),
-        signal(orphan.pid, 'SIGKILL'),
+        log('warning', `old service ${state.name} pid ${pidsOf(orphan.processes)} still running ${killDelayMs / 1000} s after TERM, sending KILL`),
+        ...orphan.processes.map((process) => signal(process.pid, 'SIGKILL')),
         { kind: 'arm-stop-timeout', at: event.at + ORPHAN_KILL_WAIT_MS },
       ],
     };
   }
-  const failure = `unable to stop old service ${state.name} pid ${orphan.pid}: still running ${ORPHAN_KILL_WAIT_MS / 1000} s after KILL`;
+  const failure = `unable to stop old service ${state.name} pid ${pidsOf(orphan.processes)}: still running ${ORPHAN_KILL_WAIT_MS / 1000} s after KILL`;
   return failStartUp(state, EXIT_LOCK, failure, failure);
 }
 
@@ -440,6 +482,7 @@ function started(state: SupervisorState, event: Extract<TableEvent, { kind: 'sta
     ...state,
     phase: 'up',
     service: { pid, startedAt: at },
+    session: event.session ?? state.session,
     lastStartAt: at,
     since: at,
     starts: state.starts + 1,
@@ -510,11 +553,74 @@ function exited(state: SupervisorState, event: Extract<TableEvent, { kind: 'exit
   const uptime = (exit.uptimeMs / 1000).toFixed(exit.uptimeMs < 10_000 ? 1 : 0);
   const expectation = verdict.expected ? `, expected${verdict.because ?? ''}` : verdict.why !== null ? `, not expected: ${verdict.why}` : '';
   const next: SupervisorState = { ...state, service: null, since: event.at, paused: false, endSignalledAt: null, lastExit: exit };
+  const report: Effect[] = [log('notice', `service ${state.name} ${describeExit(exit)}, pid ${exit.pid}, ran ${uptime} s${expectation}`)];
+  if (exit.code === 0 && exit.uptimeMs < FORKED_EXIT_MS && state.endSignalledAt === null) report.push(log('warning', describeForkedExit(state.name, exit)));
+  const cancel: Effect[] = state.phase === 'stopping' ? [{ kind: 'cancel-stop-timeout' }] : [];
+  const leftovers = event.leftovers ?? 0;
   const counted: SupervisorState = { ...next, exitCounts: countExit(state.exitCounts, exit) };
-  const report = log('notice', `service ${state.name} ${describeExit(exit)}, pid ${exit.pid}, ran ${uptime} s${expectation}`);
-  const after = afterExit(counted, exit, event.at, [report]);
-  if (state.phase !== 'stopping') return after;
-  return { state: after.state, effects: [{ kind: 'cancel-stop-timeout' }, ...after.effects] };
+  const after =
+    leftovers > 0 && state.session !== null && state.config.settings.killMode !== 'process'
+      ? sweepLeftovers(counted, exit, state.session, leftovers, event.at, report)
+      : afterExit(counted, exit, event.at, report);
+  return { state: after.state, effects: [...cancel, ...after.effects] };
+}
+
+function describeForkedExit(name: string, exit: ServiceExit): string {
+  return (
+    `service ${name} exited with code 0 ${(exit.uptimeMs / 1000).toFixed(1)} s after its start: it probably forked into the background, ` +
+    `which supervise cannot follow; run it in the foreground, e.g. nginx -g 'daemon off;'`
+  );
+}
+
+/**
+ * The service pid is gone but its session still holds processes: TERM and
+ * CONT to each, KILL after the grace (stop_timeout, or 5 s), and what the exit
+ * leads to (alarm, hook, restart, exit) only once the session is empty, so a
+ * fresh start never meets its own orphans (SPEC section 11).
+ */
+function sweepLeftovers(state: SupervisorState, exit: ServiceExit, session: number, count: number, at: number, report: readonly Effect[]): Step {
+  const graceMs = orphanKillDelayMs(state.config.settings.stopTimeout);
+  return {
+    state: { ...state, phase: 'sweeping', sweep: { exit, session, termAt: at, killAt: null } },
+    effects: [
+      ...report,
+      log('notice', `service ${state.name} left ${count} process${count === 1 ? '' : 'es'} in session ${session}: sending TERM, KILL after ${graceMs / 1000} s`),
+      { kind: 'signal-session', session, signal: 'SIGTERM' },
+      { kind: 'signal-session', session, signal: 'SIGCONT' },
+      { kind: 'watch-session', session },
+      { kind: 'arm-stop-timeout', at: at + graceMs },
+      WRITE_STATUS,
+    ],
+  };
+}
+
+function leftoversGone(state: SupervisorState, event: { at: number }): Step {
+  const sweep = state.sweep as SweepState;
+  const how = sweep.killAt === null ? 'TERM' : 'KILL';
+  const seconds = ((event.at - sweep.termAt) / 1000).toFixed(1);
+  const done: Effect[] = [{ kind: 'cancel-stop-timeout' }, log('notice', `service ${state.name}: session ${sweep.session} empty after ${how}, ${seconds} s`)];
+  return afterExit({ ...state, sweep: null }, sweep.exit, event.at, done);
+}
+
+function sweepOutlivesSignal(state: SupervisorState, event: { at: number }): Step {
+  const sweep = state.sweep as SweepState;
+  if (sweep.killAt === null) {
+    const graceMs = orphanKillDelayMs(state.config.settings.stopTimeout);
+    return {
+      state: { ...state, sweep: { ...sweep, killAt: event.at } },
+      effects: [
+        log('warning', `service ${state.name}: processes of session ${sweep.session} still running ${graceMs / 1000} s after TERM, sending KILL`),
+        { kind: 'signal-session', session: sweep.session, signal: 'SIGKILL' },
+        { kind: 'arm-stop-timeout', at: event.at + ORPHAN_KILL_WAIT_MS },
+      ],
+    };
+  }
+  // Only a process stuck in the kernel outlives KILL; waiting longer would stop supervision for nothing.
+  const stuck: Effect[] = [
+    { kind: 'unwatch-session' },
+    log('warning', `unable to empty session ${sweep.session} of service ${state.name}: processes still running ${ORPHAN_KILL_WAIT_MS / 1000} s after KILL; carrying on`),
+  ];
+  return afterExit({ ...state, sweep: null }, sweep.exit, event.at, stuck);
 }
 
 /**
@@ -571,12 +677,11 @@ function describeNext(state: SupervisorState, at: number): string {
 }
 
 function stopTimeout(state: SupervisorState): Step {
-  const service = state.service as RunningService;
   return {
     state,
     effects: [
       log('warning', `service ${state.name} still running ${state.config.settings.stopTimeout} s after ${state.config.settings.stopSignal.slice(3)}, sending KILL`),
-      signal(service.pid, 'SIGKILL'),
+      signalService(state, 'SIGKILL'),
     ],
   };
 }
@@ -736,6 +841,7 @@ const COMMON: Row = {
   'start-due': ignore,
   'stop-timeout': ignore,
   'orphan-gone': ignore,
+  'leftovers-gone': ignore,
   terminate: terminateLater,
   'hook-done': ignore,
   config: newConfig,
@@ -801,6 +907,11 @@ export const ACTIONS: Readonly<Record<Phase, Row>> = {
     'hook-done': hookDone,
   },
   finished: FINISHED,
+  sweeping: {
+    ...COMMON,
+    'leftovers-gone': leftoversGone,
+    'stop-timeout': sweepOutlivesSignal,
+  },
 };
 
 // ---- one read of control ----

@@ -47,8 +47,9 @@ const ACTION_ROWS: Readonly<Record<ControlAction, ActionRow>> = {
   int: { commands: ['int'], target: 'none' },
   term: { commands: ['term'], target: 'none' },
   kill: { commands: ['kill'], target: 'none' },
-  // `x` does not stop the service: supervise exits once it is down.
-  exit: { commands: ['exit'], target: 'gone' },
+  // `x` alone does not stop the service; `d` first, as the Baidu svc script's
+  // `exit` and runit's `sv exit`: nothing of the service outlives supervise.
+  exit: { commands: ['down', 'exit'], target: 'gone' },
   // Nothing to wait for: the rotation is done by supervise when it writes the files (SPEC section 12).
   rotate: { commands: ['rotate'], target: 'none' },
 };

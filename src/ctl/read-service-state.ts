@@ -8,11 +8,14 @@ import { STATUS_JSON_FILE, type StatusJson } from '../codec/status-json.js';
 import { describeCause } from '../core/supervise-error.js';
 import { CtlError, hasErrorCode } from './ctl-error.js';
 import { isLockFree, isSuperviseRunning } from './probe-supervise.js';
+import { readServiceProcesses } from './service-processes.js';
 
 interface ServiceStateFields {
   /** Probed only when asked for and no supervise runs; otherwise null. */
   readonly lockFree: boolean | null;
   readonly json: StatusJson | null;
+  /** The pids of the service's processes (SPEC section 11), when asked for and status.json names the session. */
+  readonly processes?: readonly number[] | null;
 }
 
 /**
@@ -50,13 +53,18 @@ export function readStatusJson(dir: string): StatusJson | null {
   }
 }
 
-export function readServiceState(dir: string, options: { probeLock?: boolean; withJson?: boolean } = {}): ServiceState {
-  const json = options.withJson === true ? readStatusJson(dir) : null;
-  if (isSuperviseRunning(dir)) return { running: true, lockFree: null, status: readStatusFile(dir), json };
+export function readServiceState(
+  dir: string,
+  options: { probeLock?: boolean; withJson?: boolean; withProcesses?: boolean } = {},
+): ServiceState {
+  const json = options.withJson === true || options.withProcesses === true ? readStatusJson(dir) : null;
+  const processes = options.withProcesses === true ? readServiceProcesses(json) : undefined;
+  if (isSuperviseRunning(dir)) return { running: true, lockFree: null, status: readStatusFile(dir), json, processes };
   return {
     running: false,
     lockFree: options.probeLock === true ? isLockFree(dir) : null,
     status: readStatusFileOrNull(dir),
     json,
+    processes,
   };
 }

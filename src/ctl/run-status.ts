@@ -10,7 +10,7 @@ type StatusObject = Record<string, unknown> & { statusDir: string; supervised: b
 /** status.json for a running supervise; the 20 bytes stand in if it cannot be read. */
 function statusObjectOf(dir: string, state: ServiceState): StatusObject {
   if (!state.running) return { statusDir: resolve(dir), supervised: false };
-  if (state.json !== null) return { ...state.json, supervised: true };
+  if (state.json !== null) return { ...state.json, processes: [...(state.processes ?? [])], supervised: true };
   const { status } = state;
   return {
     statusDir: resolve(dir),
@@ -29,7 +29,7 @@ export function runStatus(dirs: readonly string[], json: boolean, context: CtlCo
   const objects: StatusObject[] = [];
   for (const dir of dirs) {
     try {
-      const state = readServiceState(dir, { withJson: json });
+      const state = readServiceState(dir, { withJson: json, withProcesses: json });
       if (json) objects.push(statusObjectOf(dir, state));
       else context.writeOut(`${formatStatusLine(dir, state, context.now())}\n`);
       outcomes.push(state.running ? SUCCEEDED : NOT_RUNNING);

@@ -25,7 +25,9 @@ export async function waitForState(dir: string, options: WaitForStateOptions): P
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? sleepFor;
   const withJson = options.target === 'up' || options.target === 'new-pid';
-  const read = options.read ?? ((path: string) => readServiceState(path, { probeLock: options.target === 'gone', withJson }));
+  const read =
+    options.read ??
+    ((path: string) => readServiceState(path, { probeLock: options.target === 'gone', withJson, withProcesses: options.target === 'down' }));
   const deadline = now() + options.timeoutSeconds * 1000;
   for (;;) {
     const state = read(dir);

@@ -9,6 +9,8 @@ export type ObservedState = StatusView & {
   readonly lockFree: boolean | null;
   /** status.json, read for the targets that wait for readiness (SPEC section 15); null or absent when not read. */
   readonly json?: Partial<Pick<StatusJson, 'pid' | 'ready' | 'readyTimedOut'>> | null;
+  /** The service's processes (SPEC section 11), looked at for `down`; undefined or null when not known. */
+  readonly processes?: readonly number[] | null;
 };
 
 /** reached; waiting: may still come; lost: supervise went away, so it never will; not-ready: ready_timeout passed. */
@@ -28,8 +30,9 @@ export function judgeState(target: WaitTarget, previousPid: number, state: Obser
       return pid !== 0 && pid !== previousPid ? judgeReady(pid, state) : 'waiting';
     case 'down':
       // supervise writes pid 0 as its last status, so a supervise that exited
-      // after stopping the service still counts as down.
-      if (pid === 0) return 'reached';
+      // after stopping the service still counts as down; down means every
+      // process of the service gone, not just its pid (SPEC section 10).
+      if (pid === 0 && (state.processes ?? []).length === 0) return 'reached';
       return state.running ? 'waiting' : 'lost';
     case 'gone':
       // The lock outlives the ok FIFO by a moment while supervise exits; a new
@@ -74,8 +77,12 @@ const WANTED: Readonly<Record<WaitTarget, string>> = {
 export function describeStuck(dir: string, target: WaitTarget, state: ObservedState, waitSeconds: number): string {
   const label = labelOf(dir);
   const pid = state.status?.pid ?? 0;
+  const left = state.processes ?? [];
   const service =
-    describePid(pid) + (state.status?.paused === true && pid !== 0 ? ', paused' : '') + (isUpNotReady(state) ? ', not ready' : '');
+    describePid(pid) +
+    (state.status?.paused === true && pid !== 0 ? ', paused' : '') +
+    (isUpNotReady(state) ? ', not ready' : '') +
+    (pid === 0 && left.length > 0 ? ` with processes ${left.join(' ')} left` : '');
   const current =
     target !== 'gone'
       ? service

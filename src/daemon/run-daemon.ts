@@ -4,13 +4,13 @@
 // waits on the control FIFO, the child and timers; every decision is the
 // machine's (src/core/supervisor-machine.ts).
 import { hostname } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { readStderrTail } from '../alarm/read-stderr-tail.js';
 import type { AlarmReport } from '../alarm/render-alarm.js';
 import type { SuperviseOptions } from '../cli/supervise-options.js';
 import { decodeControlChunk, describeUnknownLetters } from '../codec/control-chunk.js';
 import { encodeSupervisorStatus } from '../codec/status-codec.js';
-import { encodeStatusJson } from '../codec/status-json.js';
+import { encodeStatusJson, STATUS_JSON_FILE, type StatusJsonFacts } from '../codec/status-json.js';
 import { loadConfig } from '../config/load-config.js';
 import type { ModuleConfig } from '../config/module-config.js';
 import { moduleNameOf } from '../core/module-name.js';
@@ -21,15 +21,17 @@ import type { HandoffResult } from '../io/daemon-handoff.js';
 import { ensureFifo, holdOkFifo } from '../io/fifo.js';
 import { HeldStatusDir } from '../io/held-status-dir.js';
 import { closeInheritedDescriptors } from '../io/inherited-descriptors.js';
-import { findPreviousService } from '../io/previous-service.js';
-import { isSameProcessRunning } from '../io/proc-process.js';
+import { findPreviousLeftovers, findPreviousService } from '../io/previous-service.js';
+import { isSameProcessRunning, readProcStat, ticksToUnixMs } from '../io/proc-process.js';
+import { isSessionLeader, listSessionProcesses, signalSessionProcesses } from '../io/session-processes.js';
+import { pauseAfterSpawnForTests } from '../io/test-switches.js';
 import { IGNORED_SIGNALS } from '../io/refuse-inspector.js';
 import { runRestartHook } from '../io/restart-hook.js';
 import { ServiceOutputError } from '../io/service-output.js';
 import { signalService, startService } from '../io/service-process.js';
 import { readOwnNofile, takeCallerNofile } from '../io/process-limits.js';
 import { prepareLaunch } from '../io/service-launch.js';
-import { writeStatusFiles } from '../io/status-file.js';
+import { writeFileAtomically, writeStatusFiles } from '../io/status-file.js';
 import { systemClock } from '../io/system-clock.js';
 import { DeferredLogger, type LevelLogger } from '../log/deferred-logger.js';
 import { Supervisor, type SupervisorAdapters } from '../supervisor.js';
@@ -80,10 +82,18 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
 
   const firstStart = new FirstStart(descriptors.report, logger, () => held.root);
   const alarms = new PendingAlarms();
+  // The service's processes are told apart by session (SPEC section 11): supervise's own when it leads one, else a new one per start.
+  const ownSession = !isSessionLeader();
+  const superviseStartedAt = ticksToUnixMs(readProcStat(process.pid)?.startTicks ?? 0);
   const outputs = new ServiceOutputs(held, logger, systemClock.now);
-  const statusWriter = new StatusWriter(held, logger, systemClock, { statusDir: dir, supervisePid: process.pid, command: options.command });
+  const statusWriter = new StatusWriter(held, logger, systemClock, {
+    statusDir: dir,
+    supervisePid: process.pid,
+    command: options.command,
+    superviseStartedAt,
+  });
   // metrics_dir files follow every status write (SPEC section 14).
-  const metricsWriter = new MetricsWriter(logger, systemClock, { statusDir: dir, supervisePid: process.pid, command: options.command });
+  const metricsWriter = new MetricsWriter(logger, systemClock, { statusDir: dir, supervisePid: process.pid, command: options.command, superviseStartedAt });
   const writeState = (state: SupervisorState): boolean => {
     const written = statusWriter.write(state);
     metricsWriter.write(state);
@@ -129,10 +139,11 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
           onStartFailed: (reason) => callbacks.onStartFailed(reason, 'exec'),
           readyFd: supervisor.current.config.settings.readyFd,
           onReady: callbacks.onReady,
+          ownSession,
         });
       try {
         try {
-          return start();
+          return pauseAfterSpawnForTests(start());
         } catch (error) {
           // The directory the outputs are opened in was removed (inotify may not have said so yet):
           // re-create it and try once more. Looking first at every start would slow every restart.
@@ -150,6 +161,9 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
       }
     },
     signalService,
+    sessionOf: (pid) => (ownSession ? pid : process.pid),
+    countSessionProcesses: (session) => listSessionProcesses(session).length,
+    signalSession: (session, signal) => void signalSessionProcesses(session, signal),
     isProcessRunning: isSameProcessRunning,
     sendAlarm(effect, state) {
       // The tail is read now, at the exit; the senders (render, mail, gsm) load on the first alarm.
@@ -210,7 +224,10 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
 
   // A service left running by a supervise killed with SIGKILL is stopped before the first start.
   const previous = findPreviousService(dir, { argv: options.command, executable });
-  supervisor.dispatch({ kind: 'boot', at: supervisor.now(), previous });
+  const leftovers = findPreviousLeftovers(dir);
+  // status.json names this supervise and its start before anything starts, so a SIGKILL at any moment leaves the next one its session to clean.
+  statusWriter.writeJson(supervisor.current);
+  supervisor.dispatch({ kind: 'boot', at: supervisor.now(), previous, leftovers });
 
   /**
    * Releases the lock and `ok` at once, so a new supervise may start, but lets
@@ -329,8 +346,17 @@ class StatusWriter {
     private readonly held: HeldStatusDir,
     private readonly logger: LevelLogger,
     private readonly clock: { now(): number },
-    private readonly facts: { statusDir: string; supervisePid: number; command: readonly string[] },
+    private readonly facts: StatusJsonFacts,
   ) {}
+
+  /** status.json alone, before the first start: `status` keeps what the previous supervise left until this one has a pid. */
+  writeJson(state: SupervisorState): void {
+    try {
+      writeFileAtomically(join(this.held.root, STATUS_JSON_FILE), encodeStatusJson(state, this.facts, this.clock.now()));
+    } catch (error) {
+      this.logger.warning(`unable to write ${this.held.shownFile(STATUS_JSON_FILE)}: ${describeCause(error)}`);
+    }
+  }
 
   write(state: SupervisorState): boolean {
     try {

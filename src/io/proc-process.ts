@@ -25,15 +25,40 @@ export function readProcProcess(pid: number): ProcProcess | null {
   } catch {
     return null;
   }
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const startTicks = Number(fields[STAT_STARTTIME]);
+  const { state, sessionId, startTicks } = parseProcStat(stat);
   return {
     argv: cmdline === '' ? [] : cmdline.replace(/\0$/, '').split('\0'),
-    startedAtMs: (readBootTimeSeconds() + startTicks / readClockTicks()) * 1000,
-    sessionId: Number(fields[STAT_SESSION]),
-    state: fields[STAT_STATE],
+    startedAtMs: ticksToUnixMs(startTicks),
+    sessionId,
+    state,
     startTicks,
   };
+}
+
+/** The fields of one /proc/PID/stat line that supervise uses. */
+export interface ProcStat {
+  state: string;
+  sessionId: number;
+  startTicks: number;
+}
+
+export function parseProcStat(stat: string): ProcStat {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { state: fields[STAT_STATE], sessionId: Number(fields[STAT_SESSION]), startTicks: Number(fields[STAT_STARTTIME]) };
+}
+
+/** /proc/PID/stat of `pid`, or null when it is gone. */
+export function readProcStat(pid: number): ProcStat | null {
+  try {
+    return parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/** Unix ms of a process start given in clock ticks since boot (about 1 s precision: btime is whole seconds). */
+export function ticksToUnixMs(startTicks: number): number {
+  return (readBootTimeSeconds() + startTicks / readClockTicks()) * 1000;
 }
 
 /** Whether `pid` still names the process first seen with `startTicks`, and it has not exited. */

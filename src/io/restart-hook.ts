@@ -31,7 +31,8 @@ export function runRestartHook(
   let fds: { stdout: number; stderr: number } | null = null;
   try {
     fds = openServiceOutputs(output, shownOutput);
-    const child = spawn(located.path, [String(count)], { argv0: hook, stdio: ['ignore', fds.stdout, fds.stderr] });
+    // detached: a session of its own, so it is never taken for one of the service's processes (SPEC section 11).
+    const child = spawn(located.path, [String(count)], { argv0: hook, stdio: ['ignore', fds.stdout, fds.stderr], detached: true });
     const timer = setTimeout(() => child.kill('SIGKILL'), RESTART_HOOK_LIMIT_MS);
     let finished = false;
     const finish = (outcome: RestartHookOutcome) => {

@@ -1,5 +1,6 @@
-// Starts the service as supervise's direct child, in supervise's session, with
-// fd 1 and 2 on __stdout and __stderr: supervise copies none of its output.
+// Starts the service as supervise's direct child, in supervise's session (or,
+// when supervise leads none, a session of its own: SPEC section 11), with fd 1
+// and 2 on __stdout and __stderr: supervise copies none of its output.
 import { spawn } from 'node:child_process';
 import { closeSync } from 'node:fs';
 import type { LaunchPlan } from '../core/launch-plan.js';
@@ -17,6 +18,8 @@ export interface StartServiceOptions {
   /** Piped mode (SPEC section 12): the pipes' write ends for fd 1 and 2, instead of the files; they stay open. */
   outputFds?: { stdout: number; stderr: number } | null;
   onExit(pid: number, code: number | null, signal: string | null): void;
+  /** setsid() in the child: its processes are then told apart from the caller's by their session. */
+  ownSession?: boolean;
   /** Called later, from the event loop, when exec failed (startService returned null). */
   onStartFailed(reason: string): void;
   /** How SPEC section 15's settings run it (src/core/launch-plan.ts); without it, argv as it is. */
@@ -54,6 +57,7 @@ export function startService(options: StartServiceOptions): number | null {
         env: launch?.env,
         cwd: launch?.cwd ?? undefined,
         stdio: ['ignore', output.stdout, output.stderr, ...readyPipeStdio(options.readyFd ?? null)],
+        detached: options.ownSession === true,
       });
     } finally {
       if (ownUmask !== null) process.umask(ownUmask);

@@ -247,6 +247,14 @@ describe('parseConfig: warnings', () => {
     expect(result.warnings).toEqual([`unable to parse ${FILE} line 4: max_tries "lots" is not a whole number from 0 to 2147483; ignoring it`]);
   });
 
+  it('takes kill_mode process, mixed or all per module; anything else is a WARNING naming the key, the value and the choices, and keeps the default', () => {
+    expect(parseConfig('[global]\nkill_mode : all\n[web]\nkill_mode : process\n', 'web', FILE).config.killMode).toBe('process');
+    expect(parseConfig('[global]\nkill_mode : all\n', 'web', FILE).config.killMode).toBe('all');
+    const bad = parseConfig('[global]\nkill_mode : group\n', 'web', FILE);
+    expect(bad.config.killMode).toBe('mixed');
+    expect(bad.warnings).toEqual([`unable to parse ${FILE} line 2: kill_mode "group" is not one of process, mixed, all; keeping mixed`]);
+  });
+
   it('accepts the largest number and refuses one more', () => {
     expect(parseConfig('[global]\nstop_timeout : 2147483\n', 'web', FILE).config.stopTimeout).toBe(2147483);
     expect(parseConfig('[global]\nstop_timeout : 2147484\n', 'web', FILE).config.stopTimeout).toBe(0);
@@ -262,7 +270,7 @@ describe('parseConfig: warnings', () => {
   it('warns about keys outside a section, unknown keys and indented keys', () => {
     expect(warningsOf('max_tries : 1\n[global]\nmax_try : 2\n  alarm_interval : 60\n')).toEqual([
       `unable to parse ${FILE} line 1: "max_tries : 1" (key outside any [section])`,
-      `${FILE} line 3: unknown key "max_try" is ignored; known keys: alarm_interval, max_tries, max_tries_if_coredumped, alarm_mail, alarm_gsm, mail_transport, mail_from, gsm_command, stop_timeout, metrics_dir, alarm_alertmanager, user, group, directory, environment, env_dir, umask, nice, limit_nofile, limit_nproc, limit_core, limit_as, stop_signal, ready_fd, ready_timeout, restart_delay, restart_delay_max, success_exit_codes, no_restart_exit_codes, output_max_bytes, output_backups, output_timestamps`,
+      `${FILE} line 3: unknown key "max_try" is ignored; known keys: alarm_interval, max_tries, max_tries_if_coredumped, alarm_mail, alarm_gsm, mail_transport, mail_from, gsm_command, stop_timeout, metrics_dir, alarm_alertmanager, user, group, directory, environment, env_dir, umask, nice, limit_nofile, limit_nproc, limit_core, limit_as, stop_signal, ready_fd, ready_timeout, restart_delay, restart_delay_max, success_exit_codes, no_restart_exit_codes, output_max_bytes, output_backups, output_timestamps, kill_mode`,
       `unable to parse ${FILE} line 4: "  alarm_interval : 60" (keys must start at the beginning of the line)`,
     ]);
   });
@@ -368,7 +376,7 @@ describe('parseConfig: which warnings make `r` keep the old values (SPEC section
     {
       name: 'an unknown key',
       text: '[global]\nalarm_interval : 60\nmax_tries : 5\nretry_delay : 3\n',
-      warning: `${FILE} line 4: unknown key "retry_delay" is ignored; known keys: alarm_interval, max_tries, max_tries_if_coredumped, alarm_mail, alarm_gsm, mail_transport, mail_from, gsm_command, stop_timeout, metrics_dir, alarm_alertmanager, user, group, directory, environment, env_dir, umask, nice, limit_nofile, limit_nproc, limit_core, limit_as, stop_signal, ready_fd, ready_timeout, restart_delay, restart_delay_max, success_exit_codes, no_restart_exit_codes, output_max_bytes, output_backups, output_timestamps`,
+      warning: `${FILE} line 4: unknown key "retry_delay" is ignored; known keys: alarm_interval, max_tries, max_tries_if_coredumped, alarm_mail, alarm_gsm, mail_transport, mail_from, gsm_command, stop_timeout, metrics_dir, alarm_alertmanager, user, group, directory, environment, env_dir, umask, nice, limit_nofile, limit_nproc, limit_core, limit_as, stop_signal, ready_fd, ready_timeout, restart_delay, restart_delay_max, success_exit_codes, no_restart_exit_codes, output_max_bytes, output_backups, output_timestamps, kill_mode`,
       maxTries: 5,
     },
     {
@@ -497,6 +505,7 @@ describe('parseConfig: loaded lines', () => {
       'output_max_bytes = 0 (default)',
       'output_backups = 10 (default)',
       'output_timestamps = 0 (default)',
+      'kill_mode = mixed (default)',
     ]));
   });
 

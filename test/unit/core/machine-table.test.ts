@@ -38,6 +38,11 @@ const IN_PHASE: Record<Phase, SupervisorState> = {
   waiting: after([...up, exitedSoon]),
   hook: after([...up, exitedSoon], hooked),
   finished: after([{ kind: 'control', runs: [{ command: 'exit', letter: 'x', count: 1 }], at: 10 }]),
+  sweeping: after([
+    { kind: 'boot', at: 0, previous: none },
+    { kind: 'started', pid: 100, at: 0, session: 900 },
+    { kind: 'exited', pid: 100, code: 1, signal: null, at: 50, leftovers: 2 },
+  ]),
 };
 
 const AT = 2000;
@@ -63,6 +68,7 @@ const EVENTS: Record<TableEventKind, TableEvent> = {
   'start-due': { kind: 'start-due', at: AT },
   'stop-timeout': { kind: 'stop-timeout', at: AT },
   'orphan-gone': { kind: 'orphan-gone', at: AT },
+  'leftovers-gone': { kind: 'leftovers-gone', at: AT },
   terminate: { kind: 'terminate', signal: 'SIGTERM', at: AT },
   'hook-done': { kind: 'hook-done', at: AT },
   config: { kind: 'config', config },
@@ -75,6 +81,8 @@ function describeEffect(effect: Effect): string {
   switch (effect.kind) {
     case 'signal':
       return `${effect.signal.slice(3)}>${effect.pid}`;
+    case 'signal-session':
+      return `${effect.signal.slice(3)}>session ${effect.session}`;
     case 'log':
       return `${effect.level}`;
     case 'exit':
@@ -221,6 +229,20 @@ const EXPECTED: Record<Phase, Record<TableEventKind, string>> = {
     rotate: 'hook: rotate-output',
   },
   finished: NOTHING,
+  sweeping: {
+    ...NOTHING,
+    up: 'sweeping:',
+    down: 'sweeping:',
+    once: 'sweeping:',
+    exit: 'sweeping:',
+    silence: 'sweeping:',
+    unsilence: 'sweeping:',
+    reload: 'sweeping: reload-config',
+    'stop-timeout': 'sweeping: warning, KILL>session 900, arm-stop-timeout',
+    'leftovers-gone': 'starting: start, cancel-stop-timeout, notice',
+    terminate: 'sweeping: notice, write-status',
+    config: 'sweeping: write-status',
+  },
 };
 
 describe('the machine table', () => {

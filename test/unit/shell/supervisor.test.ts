@@ -19,6 +19,9 @@ function harness(options: { config?: MachineConfig; callerWaiting?: boolean; sta
   const script = [...(options.starts ?? [])];
   const running = new Map<number, StartCallbacks>();
   const orphans = new Set<number>();
+  /** What the service's session holds besides the service pid: leftovers a sweep must end. */
+  const session = new Set<number>();
+  let sessionLooks = 0;
   const record = {
     log: [] as string[],
     signals: [] as string[],
@@ -50,6 +53,12 @@ function harness(options: { config?: MachineConfig; callerWaiting?: boolean; sta
         return pid;
       },
       signalService: (pid: number, signal: ServiceSignal) => record.signals.push(`${signal} ${pid}`),
+      sessionOf: () => 900,
+      countSessionProcesses: () => {
+        sessionLooks += 1;
+        return session.size;
+      },
+      signalSession: (id, signal) => record.signals.push(`${signal} session ${id}`),
       isProcessRunning: (pid) => orphans.has(pid),
       sendAlarm: () => {},
       reloadConfig: () => null,
@@ -67,6 +76,10 @@ function harness(options: { config?: MachineConfig; callerWaiting?: boolean; sta
     supervisor,
     record,
     orphans,
+    session,
+    get sessionLooks() {
+      return sessionLooks;
+    },
     boot(previous: PreviousService = { kind: 'none' }) {
       supervisor.dispatch({ kind: 'boot', at: clock.now(), previous });
     },
@@ -284,6 +297,77 @@ describe('supervisor shell: a service left by a killed supervise', () => {
     h.clock.advance(ORPHAN_POLL_MS);
     expect(h.record.exitCode).toBe(0);
     expect(h.record.log.some((line) => line.includes('started, pid'))).toBe(false);
+  });
+});
+
+describe('supervisor shell: the sweep of what an exited service left (SPEC section 11)', () => {
+  it('starts again only once the session is empty, looking at /proc only during the sweep', () => {
+    const h = harness();
+    h.boot();
+    h.clock.advance(2000);
+    const looksBefore = h.sessionLooks;
+    h.session.add(555);
+    h.exit(100);
+    expect(h.supervisor.current.phase).toBe('sweeping');
+    expect(h.record.signals).toEqual(['SIGTERM session 900', 'SIGCONT session 900']);
+    h.clock.advance(1000);
+    expect(h.pid).toBe(0);
+    h.session.clear();
+    h.clock.advance(50);
+    expect(h.pid).toBe(101);
+    // Up again: no timer polls the session while the service just runs.
+    const looksAfterSweep = h.sessionLooks;
+    expect(looksAfterSweep).toBeGreaterThan(looksBefore);
+    h.clock.advance(60_000);
+    expect(h.sessionLooks).toBe(looksAfterSweep);
+    expect(h.clock.pending).toBe(0);
+  });
+
+  it('sends KILL to the session after the grace (5 s with stop_timeout 0) and carries on 5 s after KILL if something is stuck', () => {
+    const h = harness();
+    h.boot();
+    h.clock.advance(2000);
+    h.session.add(555);
+    h.exit(100);
+    h.clock.advance(4999);
+    expect(h.record.signals).not.toContain('SIGKILL session 900');
+    h.clock.advance(1);
+    expect(h.record.signals.at(-1)).toBe('SIGKILL session 900');
+    h.clock.advance(5000);
+    expect(h.pid).toBe(101);
+    expect(h.record.log.some((line) => line.startsWith('WARNING unable to empty session 900'))).toBe(true);
+  });
+
+  it('reads control during the sweep: d then x make supervise exit once the session is empty, starting nothing', () => {
+    const h = harness();
+    h.boot();
+    h.clock.advance(2000);
+    h.session.add(555);
+    h.exit(100);
+    h.control('dx');
+    expect(h.record.exitCode).toBe(null);
+    h.session.clear();
+    h.clock.advance(50);
+    expect(h.record.exitCode).toBe(0);
+    expect(h.pid).toBe(0);
+  });
+
+  it('under kill_mode process leaves the session alone and restarts as before', () => {
+    const h = harness({ config: withSettings({ killMode: 'process' }) });
+    h.boot();
+    h.clock.advance(2000);
+    h.session.add(555);
+    h.exit(100);
+    expect(h.pid).toBe(101);
+    expect(h.record.signals).toEqual([]);
+  });
+
+  it('under kill_mode all sends d and h to the whole session', () => {
+    const h = harness({ config: withSettings({ killMode: 'all' }) });
+    h.boot();
+    h.control('h');
+    h.control('d');
+    expect(h.record.signals).toEqual(['SIGHUP session 900', 'SIGTERM session 900', 'SIGCONT session 900']);
   });
 });
 
