@@ -4,6 +4,7 @@ import { currentWindow } from '../core/alarm-policy.js';
 import type { ExitCounts } from '../core/exit-counts.js';
 import { limitsOf, type SupervisorState } from '../core/supervisor-machine.js';
 import type { Want } from '../core/types.js';
+import type { KillMode } from '../config/module-config.js';
 
 export const STATUS_JSON_FILE = 'status.json';
 
@@ -51,6 +52,8 @@ export interface StatusJson {
   superviseStartedAt: string;
   /** The session of the service's processes: supervisePid when supervise leads a session, else the last started service's pid; null before a start. */
   session: number | null;
+  /** kill_mode in force (SPEC section 11): under `process` what the service started is not its to wait for. */
+  killMode: KillMode;
   /** The pids of the service's processes now; added by `supervisectl status --json`, not in the file. */
   processes?: number[];
 }
@@ -116,5 +119,6 @@ function encodeLife(state: SupervisorState): Pick<StatusJson, 'ready' | 'readySi
     nextStartAt: state.phase === 'waiting' && state.startDueAt !== null ? new Date(state.startDueAt).toISOString() : null,
     superviseStartedAt: new Date(facts.superviseStartedAt).toISOString(),
     session: state.session,
+    killMode: settings.killMode,
   };
 }

@@ -11,10 +11,16 @@ export type ObservedState = StatusView & {
   readonly json?: Partial<Pick<StatusJson, 'pid' | 'ready' | 'readyTimedOut'>> | null;
   /** The service's processes (SPEC section 11), looked at for `down`; undefined or null when not known. */
   readonly processes?: readonly number[] | null;
+  /** status.json, for its kill_mode: under `process`, down is the pid gone, as in the C supervise. */
+  readonly json?: { readonly killMode?: string } | null;
 };
 
 /** reached; waiting: may still come; lost: supervise went away, so it never will; not-ready: ready_timeout passed. */
 export type Verdict = 'reached' | 'waiting' | 'lost' | 'not-ready';
+
+function leftOf(state: ObservedState): readonly number[] {
+  return state.json?.killMode === 'process' ? [] : (state.processes ?? []);
+}
 
 export function judgeState(target: WaitTarget, previousPid: number, state: ObservedState): Verdict {
   // No status at all: supervise never got as far as starting the service.
@@ -32,7 +38,7 @@ export function judgeState(target: WaitTarget, previousPid: number, state: Obser
       // supervise writes pid 0 as its last status, so a supervise that exited
       // after stopping the service still counts as down; down means every
       // process of the service gone, not just its pid (SPEC section 10).
-      if (pid === 0 && (state.processes ?? []).length === 0) return 'reached';
+      if (pid === 0 && leftOf(state).length === 0) return 'reached';
       return state.running ? 'waiting' : 'lost';
     case 'gone':
       // The lock outlives the ok FIFO by a moment while supervise exits; a new
@@ -77,7 +83,7 @@ const WANTED: Readonly<Record<WaitTarget, string>> = {
 export function describeStuck(dir: string, target: WaitTarget, state: ObservedState, waitSeconds: number): string {
   const label = labelOf(dir);
   const pid = state.status?.pid ?? 0;
-  const left = state.processes ?? [];
+  const left = leftOf(state);
   const service =
     describePid(pid) +
     (state.status?.paused === true && pid !== 0 ? ', paused' : '') +
