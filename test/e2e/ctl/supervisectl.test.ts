@@ -203,8 +203,9 @@ describe('supervisectl verbs with --wait', () => {
     expect(isAlive(service.servicePid)).toBe(true);
   });
 
+  // exit stops the service first (d then x); one that ignores TERM, with no stop_timeout, keeps supervise there.
   it('exit --wait on a service still up reports supervise still there', async () => {
-    const service = await startSupervised([FOREVER]);
+    const service = await startSupervised([IGNORE_TERM]);
     const result = await ctl('exit', '--wait=1', service.dir);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
