@@ -554,7 +554,9 @@ function exited(state: SupervisorState, event: Extract<TableEvent, { kind: 'exit
   const expectation = verdict.expected ? `, expected${verdict.because ?? ''}` : verdict.why !== null ? `, not expected: ${verdict.why}` : '';
   const next: SupervisorState = { ...state, service: null, since: event.at, paused: false, endSignalledAt: null, lastExit: exit };
   const report: Effect[] = [log('notice', `service ${state.name} ${describeExit(exit)}, pid ${exit.pid}, ran ${uptime} s${expectation}`)];
-  if (exit.code === 0 && exit.uptimeMs < FORKED_EXIT_MS && state.endSignalledAt === null) report.push(log('warning', describeForkedExit(state.name, exit)));
+  // A run started with `o` may well be a quick job; only a service meant to stay up is suspect.
+  const forked = exit.code === 0 && exit.uptimeMs < FORKED_EXIT_MS && state.endSignalledAt === null && state.want === 'up';
+  if (forked) report.push(log('warning', describeForkedExit(state.name, exit)));
   const cancel: Effect[] = state.phase === 'stopping' ? [{ kind: 'cancel-stop-timeout' }] : [];
   const leftovers = event.leftovers ?? 0;
   const counted: SupervisorState = { ...next, exitCounts: countExit(state.exitCounts, exit) };

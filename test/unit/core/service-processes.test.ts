@@ -26,7 +26,7 @@ describe('a service that exits 0 within 1 s', () => {
     expect(warnings(effects)).toEqual([expect.stringMatching(/exited with code 0 0\.3 s after its start: it probably forked into the background.*nginx -g 'daemon off;'/)]);
   });
 
-  it('gets none after 1 s, with another code, or when supervise stopped it', () => {
+  it('gets none after 1 s, with another code, when supervise stopped it, or for a run started with o', () => {
     expect(warnings(run([boot, { kind: 'started', pid: 100, at: 0 }, { kind: 'exited', pid: 100, code: 0, signal: null, at: 1000 }]).effects)).toEqual([]);
     expect(warnings(run([boot, { kind: 'started', pid: 100, at: 0 }, { kind: 'exited', pid: 100, code: 2, signal: null, at: 10 }]).effects)).toEqual([]);
     const stopped = run([
@@ -36,6 +36,12 @@ describe('a service that exits 0 within 1 s', () => {
       { kind: 'exited', pid: 100, code: 0, signal: null, at: 10 },
     ]);
     expect(warnings(stopped.effects)).toEqual([]);
+    const once = run([
+      { kind: 'control', runs: [{ command: 'once', letter: 'o', count: 1 }], at: 0 },
+      { kind: 'started', pid: 100, at: 0 },
+      { kind: 'exited', pid: 100, code: 0, signal: null, at: 10 },
+    ]);
+    expect(warnings(once.effects)).toEqual([]);
   });
 });
 
