@@ -141,6 +141,9 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
           onReady: callbacks.onReady,
           ownSession,
         });
+      // status.json names this supervise and its start before anything starts, so a SIGKILL at any moment
+      // leaves the next one its session to clean; not earlier, so what a previous supervise left is reclaimed first.
+      statusWriter.recordBeforeFirstStart(supervisor.current);
       try {
         try {
           return pauseAfterSpawnForTests(start());
@@ -225,8 +228,6 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
   // A service left running by a supervise killed with SIGKILL is stopped before the first start.
   const previous = findPreviousService(dir, { argv: options.command, executable });
   const leftovers = findPreviousLeftovers(dir);
-  // status.json names this supervise and its start before anything starts, so a SIGKILL at any moment leaves the next one its session to clean.
-  statusWriter.writeJson(supervisor.current);
   supervisor.dispatch({ kind: 'boot', at: supervisor.now(), previous, leftovers });
 
   /**
@@ -341,6 +342,8 @@ class PendingAlarms {
 /** Writes `status` and status.json; a failure is a WARNING once per streak, and supervision goes on. */
 class StatusWriter {
   private warned = false;
+  /** Whether status.json names this supervise yet. */
+  private recorded = false;
 
   constructor(
     private readonly held: HeldStatusDir,
@@ -350,7 +353,9 @@ class StatusWriter {
   ) {}
 
   /** status.json alone, before the first start: `status` keeps what the previous supervise left until this one has a pid. */
-  writeJson(state: SupervisorState): void {
+  recordBeforeFirstStart(state: SupervisorState): void {
+    if (this.recorded) return;
+    this.recorded = true;
     try {
       writeFileAtomically(join(this.held.root, STATUS_JSON_FILE), encodeStatusJson(state, this.facts, this.clock.now()));
     } catch (error) {
@@ -361,6 +366,7 @@ class StatusWriter {
   write(state: SupervisorState): boolean {
     try {
       writeStatusFiles(this.held.root, encodeSupervisorStatus(state), encodeStatusJson(state, this.facts, this.clock.now()));
+      this.recorded = true;
       this.warned = false;
       return true;
     } catch (error) {

@@ -1,7 +1,7 @@
 // Reads what Linux says about a process that is not our child: its argv, its
 // start time, its session and state, from /proc. No decisions here.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import type { ObservedProcess } from '../core/orphan-service.js';
 
 export interface ProcProcess extends ObservedProcess {
@@ -47,12 +47,25 @@ export function parseProcStat(stat: string): ProcStat {
   return { state: fields[STAT_STATE], sessionId: Number(fields[STAT_SESSION]), startTicks: Number(fields[STAT_STARTTIME]) };
 }
 
+// One line of /proc/PID/stat is at most a few hundred bytes; a sweep reads
+// thousands of them, so one buffer is reused and no fstat is made per file.
+const statBuffer = Buffer.allocUnsafe(4096);
+
 /** /proc/PID/stat of `pid`, or null when it is gone. */
 export function readProcStat(pid: number): ProcStat | null {
+  let fd: number;
   try {
-    return parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    fd = openSync(`/proc/${pid}/stat`, 'r');
   } catch {
     return null;
+  }
+  try {
+    const length = readSync(fd, statBuffer, 0, statBuffer.length, 0);
+    return parseProcStat(statBuffer.toString('latin1', 0, length));
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -20,8 +20,11 @@ export interface SessionProcess {
 export function listSessionProcesses(session: number, exclude: readonly number[] = [process.pid]): SessionProcess[] {
   const found: SessionProcess[] = [];
   for (const entry of readdirSync('/proc')) {
+    // Only the numeric entries are processes; checked on the first character, as /proc names nothing else that way.
+    const first = entry.charCodeAt(0);
+    if (first < 48 || first > 57) continue;
     const pid = Number(entry);
-    if (!Number.isInteger(pid) || pid <= 0 || exclude.includes(pid)) continue;
+    if (exclude.includes(pid)) continue;
     const stat = readProcStat(pid);
     if (stat === null || stat.sessionId !== session || stat.state === 'Z' || stat.state === 'X') continue;
     found.push({ pid, startTicks: stat.startTicks });
