@@ -193,7 +193,6 @@ describe('after a SIGKILL of supervise', () => {
     holder.stdout.on('data', (chunk) => (out += chunk));
     const bystander = spawn('sleep', ['1003'], { stdio: 'ignore' });
     const started: number[] = [];
-    killTreeAfterTest('/nonexistent', () => []);
     const cleanup = () => {
       for (const pid of [...started, bystander.pid ?? 0, holder.pid ?? 0]) {
         try {
@@ -206,15 +205,19 @@ describe('after a SIGKILL of supervise', () => {
     try {
       const before = await waitFor(() => (/^\d+\n/.test(out) ? Number(out.split('\n')[0]) : undefined), { what: 'the first sleep' });
       started.push(before);
-      const beforeStart = ticksToUnixMs((readProcStat(before) as { startTicks: number }).startTicks);
+      const startOf = (pid: number) => ticksToUnixMs((readProcStat(pid) as { startTicks: number }).startTicks);
       const session = (readProcStat(before) as { sessionId: number }).sessionId;
-      // The dead supervise "started" after `before`: a session id that merely got the same number.
-      const superviseStartedAt = beforeStart + 50;
-      await waitFor(() => Date.now() > superviseStartedAt + 50 || undefined, { what: 'the clock past the recorded start' });
+      // /proc counts 10 ms ticks: 100 ms apart, the two starts are told apart for sure.
+      const spawnedBefore = Date.now();
+      await waitFor(() => Date.now() > spawnedBefore + 100 || undefined, { what: '100 ms after the first sleep' });
       holder.stdin.end('go\n');
       const after = await waitFor(() => (out.split('\n').length > 2 ? Number(out.split('\n')[1]) : undefined), { what: 'the second sleep' });
       started.push(after);
       await waitFor(() => !isAlive(holder.pid ?? 0) || undefined, { what: 'the session leader gone' });
+      // The dead supervise "started" between the two, on /proc's own clock, as supervise records it:
+      // `before` belongs to a session that merely got the same number.
+      const superviseStartedAt = (startOf(before) + startOf(after)) / 2;
+      expect(startOf(after) - startOf(before)).toBeGreaterThanOrEqual(50);
       const { mkdirSync } = await import('node:fs');
       mkdirSync(dir, { recursive: true });
       writeFileSync(
