@@ -106,6 +106,9 @@ export function statusJsonOf(state: SupervisorState, facts: StatusJsonFacts, now
     },
     exits: { ...state.exitCounts },
     ...encodeLife(state),
+    superviseStartedAt: new Date(facts.superviseStartedAt).toISOString(),
+    session: state.session,
+    killMode: settings.killMode,
   };
   return json;
 }
@@ -117,8 +120,5 @@ function encodeLife(state: SupervisorState): Pick<StatusJson, 'ready' | 'readySi
     readySince,
     readyTimedOut: state.service !== null && state.readyTimedOut,
     nextStartAt: state.phase === 'waiting' && state.startDueAt !== null ? new Date(state.startDueAt).toISOString() : null,
-    superviseStartedAt: new Date(facts.superviseStartedAt).toISOString(),
-    session: state.session,
-    killMode: settings.killMode,
   };
 }

@@ -7,12 +7,13 @@ import { describePid, labelOf, type StatusView } from './format-status-line.js';
 export type ObservedState = StatusView & {
   /** Whether the `lock` is free; null when it was not probed. */
   readonly lockFree: boolean | null;
-  /** status.json, read for the targets that wait for readiness (SPEC section 15); null or absent when not read. */
-  readonly json?: Partial<Pick<StatusJson, 'pid' | 'ready' | 'readyTimedOut'>> | null;
+  /**
+   * status.json, read for the targets that wait for readiness (SPEC section 15), and for `down`, for its
+   * kill_mode: under `process`, down is the pid gone, as in the C supervise. Null or absent when not read.
+   */
+  readonly json?: Partial<Pick<StatusJson, 'pid' | 'ready' | 'readyTimedOut' | 'killMode'>> | null;
   /** The service's processes (SPEC section 11), looked at for `down`; undefined or null when not known. */
   readonly processes?: readonly number[] | null;
-  /** status.json, for its kill_mode: under `process`, down is the pid gone, as in the C supervise. */
-  readonly json?: { readonly killMode?: string } | null;
 };
 
 /** reached; waiting: may still come; lost: supervise went away, so it never will; not-ready: ready_timeout passed. */

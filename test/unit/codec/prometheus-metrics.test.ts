@@ -22,6 +22,9 @@ const status: StatusJson = {
   readySince: '2026-11-21T07:51:21.500Z',
   readyTimedOut: false,
   nextStartAt: null,
+  superviseStartedAt: '2026-11-21T07:50:00.000Z',
+  session: 10,
+  killMode: 'mixed',
 };
 
 const up: MetricsSource = { dir: '/srv/status/redis', supervised: true, status };

@@ -6,7 +6,7 @@ import { initialState, transition, type SupervisorEvent, type SupervisorState } 
 import { noLimits, withSettings } from '../../helpers/machine-config.js';
 
 const T0 = Date.UTC(2026, 10, 30, 4, 0, 0);
-const facts = { statusDir: '/srv/status/web', supervisePid: 10, command: ['web'] };
+const facts = { statusDir: '/srv/status/web', supervisePid: 10, command: ['web'], superviseStartedAt: T0 - 1000 };
 
 function jsonAfter(events: SupervisorEvent[], config = noLimits): StatusJson {
   const state = events.reduce<SupervisorState>((s, event) => transition(s, event).state, initialState('web', 'web', config, T0));

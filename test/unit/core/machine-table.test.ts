@@ -242,6 +242,7 @@ const EXPECTED: Record<Phase, Record<TableEventKind, string>> = {
     'leftovers-gone': 'starting: start, cancel-stop-timeout, notice',
     terminate: 'sweeping: notice, write-status',
     config: 'sweeping: write-status',
+    rotate: 'sweeping: rotate-output',
   },
 };
 
