@@ -169,15 +169,18 @@ describe('section 15: bad values', () => {
     expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8')).toBe('sleep\x001000\x00');
   });
 
-  it('an unknown user: a WARNING at load, and the start fails rather than run as root', async () => {
+  it('an unknown user: a WARNING at load, and the start fails rather than run as root, paced while the user is missing', async () => {
     const root = makeTempDir();
     const conf = join(root, 'supervise.conf');
     writeFileSync(conf, '[global]\nuser : svt-no-such-user\n');
     const dir = join(root, 'status', 'svc');
     killDaemonAfterTest(dir);
     const result = await runCommand(SUPERVISE_BIN, ['-F', conf, '-u', dir, 'sleep', '1000'], { cwd: root });
-    expect(result.code).not.toBe(0);
-    expect(result.stderr).toBe('supervise: unable to start sleep: user svt-no-such-user: no such user\n');
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe(
+      'supervise: WARNING: unable to start service svc: user svt-no-such-user: no such user; supervise keeps trying once a second\n',
+    );
+    expect(readStatus(dir).pid).toBe(0);
     const log = await waitForLog(dir, 'unable to start service svc', 'supervise.log.wf');
     expect(log).toContain(`user "svt-no-such-user": no such user, expected an existing user name or uid; each start looks it up again and fails while it is missing`);
   });
