@@ -10,6 +10,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
+import { LETTER_BY_COMMAND } from '../../src/codec/control-codec.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait-for.js';
 import {
@@ -23,7 +24,8 @@ import {
   writeControl,
 } from '../helpers/supervise-process.js';
 
-const COMMAND_LETTERS = new Set('udoxpchaitksnr');
+// Every letter that is a command (one home: the codec), so the junk holds none.
+const COMMAND_LETTERS: ReadonlySet<string> = new Set(Object.values(LETTER_BY_COMMAND));
 const WANT_OFFSET = 13;
 
 /** How many `h` the daemon logged as acted on: a run of one command in one read is one line, `, N times`. */
