@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { onTestFinished } from 'vitest';
 import { decodeStatus, type Status } from '../../src/codec/status-codec.js';
 import type { StatusJson } from '../../src/codec/status-json.js';
+import { isSessionLeader, signalSessionProcesses } from '../../src/io/session-processes.js';
 import { makeTempDir } from './temp-dir.js';
 import { waitFor } from './wait-for.js';
 
@@ -116,9 +117,10 @@ export function daemonPidOf(dir: string): number {
 const cleanupRegistered = new Set<string>();
 
 /**
- * After the test, kills the daemon's whole process group (the daemon is a
- * session and group leader and the service stays in its group), so nothing
- * the test started survives it, not even a service that ignores TERM.
+ * After the test, kills every process of the daemon's session (the daemon
+ * leads it and the service stays in it, SPEC section 2), so nothing the test
+ * started survives it: not a service that ignores TERM, nor a grandchild in a
+ * process group of its own.
  */
 export function killDaemonAfterTest(dir: string): void {
   if (cleanupRegistered.has(dir)) return;
@@ -134,13 +136,12 @@ export function killDaemonAfterTest(dir: string): void {
     if (!statusJson) return;
     const daemon = statusJson.supervisePid;
     if (isAlive(daemon) && readFileSync(`/proc/${daemon}/cmdline`, 'utf8').includes('supervise')) {
-      try {
-        process.kill(-daemon, 'SIGKILL');
-      } catch {
-        process.kill(daemon, 'SIGKILL');
-      }
+      // The daemon leads its session: KILL reaches every process of it, a grandchild in a group of its own too.
+      if (isSessionLeader(daemon)) signalSessionProcesses(daemon, 'SIGKILL', []);
+      else process.kill(daemon, 'SIGKILL');
     }
-    const service = readStatus(dir).pid;
+    // status.json is written before the first start (SPEC section 11); status only once it was tried.
+    const service = existsSync(join(dir, 'status')) ? readStatus(dir).pid : 0;
     if (service !== 0 && isAlive(service)) process.kill(service, 'SIGKILL');
   });
 }
