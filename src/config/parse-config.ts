@@ -37,10 +37,10 @@ import { decode } from 'ini';
 import { createDefaultConfig, MAX_CONFIG_NUMBER, MAX_OUTPUT_BYTES, MAX_GSM_NUMBERS, MIN_ALARM_INTERVAL } from './config-defaults.js';
 import { isMailAddress } from './mail-address.js';
 import { maskCredentials } from './mask-credentials.js';
-import { SERVICE_KEYS, type ServiceField, type ServiceKey } from './service-keys.js';
+import { SERVICE_KEYS, type ServiceField, type ServiceKey, type ServiceKeyName } from './service-keys.js';
 import { checkServiceSettings, type SystemFacts } from './check-service-settings.js';
-import { describeLifeValue, LIFE_VALUE_PARSERS, restartDelayMaxProblem, type LifeField } from './service-life-values.js';
-import { KILL_MODES, type ModuleConfig } from './module-config.js';
+import { restartDelayMaxProblem } from './service-life-values.js';
+import type { ModuleConfig } from './module-config.js';
 
 export type { ModuleConfig } from './module-config.js';
 
@@ -57,18 +57,20 @@ export interface ConfigResult {
 type NumberField = 'alarmInterval' | 'maxTries' | 'maxTriesIfCoredumped' | 'stopTimeout' | 'readyTimeout' | 'outputBackups';
 type ListField = 'alarmMail' | 'alarmGsm';
 type TextField = 'mailTransport' | 'mailFrom' | 'gsmCommand' | 'metricsDir' | 'alarmAlertmanager';
-type ChoiceField = 'killMode';
 
 type KeySpec =
   | { kind: 'number'; field: NumberField }
   | { kind: 'list'; field: ListField }
   | { kind: 'text'; field: TextField }
+  /** SPEC sections 11 and 15: each value read and shown by its own key (service-keys.ts). */
   | { kind: 'service'; field: ServiceField; key: ServiceKey }
-  /** SPEC section 15 values with a parser of their own (service-life-values.ts); a module's value replaces [global]'s. */
-  | { kind: 'life'; field: LifeField }
   | { kind: 'size'; field: 'outputMaxBytes' }
-  | { kind: 'flag'; field: 'outputTimestamps' }
-  | { kind: 'choice'; field: ChoiceField; values: readonly string[] };
+  | { kind: 'flag'; field: 'outputTimestamps' };
+
+function serviceKey(name: ServiceKeyName): KeySpec {
+  const key = SERVICE_KEYS[name] as ServiceKey;
+  return { kind: 'service', field: key.field, key };
+}
 
 // In the order they are logged.
 const KEYS: Readonly<Record<string, KeySpec>> = {
@@ -83,18 +85,28 @@ const KEYS: Readonly<Record<string, KeySpec>> = {
   stop_timeout: { kind: 'number', field: 'stopTimeout' },
   metrics_dir: { kind: 'text', field: 'metricsDir' },
   alarm_alertmanager: { kind: 'text', field: 'alarmAlertmanager' },
-  ...Object.fromEntries(Object.entries(SERVICE_KEYS).map(([name, key]) => [name, { kind: 'service', field: key.field, key: key as ServiceKey }])),
-  stop_signal: { kind: 'life', field: 'stopSignal' },
-  ready_fd: { kind: 'life', field: 'readyFd' },
+  user: serviceKey('user'),
+  group: serviceKey('group'),
+  directory: serviceKey('directory'),
+  environment: serviceKey('environment'),
+  env_dir: serviceKey('env_dir'),
+  umask: serviceKey('umask'),
+  nice: serviceKey('nice'),
+  limit_nofile: serviceKey('limit_nofile'),
+  limit_nproc: serviceKey('limit_nproc'),
+  limit_core: serviceKey('limit_core'),
+  limit_as: serviceKey('limit_as'),
+  stop_signal: serviceKey('stop_signal'),
+  ready_fd: serviceKey('ready_fd'),
   ready_timeout: { kind: 'number', field: 'readyTimeout' },
-  restart_delay: { kind: 'life', field: 'restartDelay' },
-  restart_delay_max: { kind: 'life', field: 'restartDelayMax' },
-  success_exit_codes: { kind: 'life', field: 'successExitCodes' },
-  no_restart_exit_codes: { kind: 'life', field: 'noRestartExitCodes' },
+  restart_delay: serviceKey('restart_delay'),
+  restart_delay_max: serviceKey('restart_delay_max'),
+  success_exit_codes: serviceKey('success_exit_codes'),
+  no_restart_exit_codes: serviceKey('no_restart_exit_codes'),
   output_max_bytes: { kind: 'size', field: 'outputMaxBytes' },
   output_backups: { kind: 'number', field: 'outputBackups' },
   output_timestamps: { kind: 'flag', field: 'outputTimestamps' },
-  kill_mode: { kind: 'choice', field: 'killMode', values: KILL_MODES },
+  kill_mode: serviceKey('kill_mode'),
 };
 
 const GLOBAL_SECTION = 'global';
@@ -277,7 +289,7 @@ function applyLayer(
         break;
       }
       case 'service': {
-        // SPEC section 15: any valid value overrides, 0 included; environment adds to [global]'s.
+        // SPEC sections 11 and 15: any valid value overrides, 0 included; environment adds to [global]'s.
         const parsed = spec.key.parse(value);
         if ('expected' in parsed) {
           warnings.addForLine(lineNo, `${key} ${show(value)}: ${parsed.expected}; ignoring it`);
@@ -288,16 +300,6 @@ function applyLayer(
         const combine = overlay ? spec.key.overlay : undefined;
         fields[field] = combine ? combine(fields[field] as never, parsed.value as never) : parsed.value;
         sources.set(field, combine ? [...(sources.get(field) ?? []), from] : [from]);
-        break;
-      }
-      case 'life': {
-        const parsed = LIFE_VALUE_PARSERS[spec.field](value);
-        if (!parsed.ok) {
-          warnings.addForLine(lineNo, `${key} ${show(value)}: expected ${parsed.expected}; ignoring it`);
-          break;
-        }
-        Object.assign(config, { [spec.field]: parsed.value });
-        sources.set(spec.field, [from]);
         break;
       }
       case 'size':
@@ -312,15 +314,6 @@ function applyLayer(
         if (overlay && number === 0) break;
         if (spec.kind === 'size') config.outputMaxBytes = number;
         else config.outputTimestamps = number === 1;
-        sources.set(spec.field, [from]);
-        break;
-      }
-      case 'choice': {
-        if (!spec.values.includes(value)) {
-          warnings.addForLine(lineNo, `${key} ${show(value)} is not one of ${spec.values.join(', ')}; keeping ${config[spec.field]}`);
-          break;
-        }
-        config[spec.field] = value as ModuleConfig[ChoiceField];
         sources.set(spec.field, [from]);
         break;
       }
@@ -388,17 +381,11 @@ function describeConfig(config: ModuleConfig, sources: Map<keyof ModuleConfig, s
       case 'service':
         shown = spec.key.show((config as Record<ServiceField, unknown>)[spec.field] as never);
         break;
-      case 'life':
-        shown = describeLifeValue(config, spec.field);
-        break;
       case 'size':
         shown = String(config.outputMaxBytes);
         break;
       case 'flag':
         shown = config.outputTimestamps ? '1' : '0';
-        break;
-      case 'choice':
-        shown = config[spec.field];
         break;
     }
     return `${key} = ${shown} (${source})`;

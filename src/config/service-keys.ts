@@ -1,13 +1,18 @@
-// The keys of SPEC section 15 that say how the service is run (user, group,
-// directory, environment, env_dir, umask, nice, limit_*): how each value is
-// read, and how it is shown in the log. Pure. A value that cannot be read
-// yields what was expected, and parse-config.ts warns and keeps the default.
+// The keys of SPEC sections 11 and 15 that say how the service is run and
+// stopped (user, group, directory, environment, env_dir, umask, nice, limit_*,
+// stop_signal, ready_fd, restart_delay, restart_delay_max, the exit code
+// lists, kill_mode): how each value is read, and how it is shown in the log.
+// Pure. A value that cannot be read yields what was expected, and
+// parse-config.ts warns and keeps the default. Unlike section 7's numbers, any
+// valid value of a module's section overrides [global]'s, 0 included.
 //
 // Checks that need the system (does the user exist, is limit_nofile under
 // supervise's hard limit) are in check-service-settings.ts.
 import { CommandSyntaxError, splitCommand } from '../cli/split-command.js';
 import { MAX_NICE, MIN_NICE } from './config-defaults.js';
-import type { ModuleConfig, ResourceLimit } from './module-config.js';
+import { KILL_MODES, type KillMode, type ModuleConfig, type ResourceLimit } from './module-config.js';
+import type { ParsedValue } from './parsed-value.js';
+import { parseDelaySeconds, parseExitCodes, parseReadyFd, parseStopSignal } from './service-life-values.js';
 
 export type ServiceField =
   | 'user'
@@ -20,9 +25,15 @@ export type ServiceField =
   | 'limitNofile'
   | 'limitNproc'
   | 'limitCore'
-  | 'limitAs';
+  | 'limitAs'
+  | 'stopSignal'
+  | 'readyFd'
+  | 'restartDelay'
+  | 'restartDelayMax'
+  | 'successExitCodes'
+  | 'noRestartExitCodes'
+  | 'killMode';
 
-export type ParsedValue<T> = { value: T } | { expected: string };
 
 export interface ServiceKey<F extends ServiceField = ServiceField> {
   field: F;
@@ -90,6 +101,13 @@ function parseLimit(text: string): ParsedValue<ResourceLimit | null> {
 
 const showLimit = (value: ResourceLimit | null): string => (value === null ? "(supervise's)" : String(value));
 
+const showOptional = (value: number | null): string => (value === null ? '(none)' : String(value));
+const showCodes = (codes: readonly number[]): string => (codes.length === 0 ? '(none)' : codes.join(' '));
+
+function parseKillMode(text: string): ParsedValue<KillMode> {
+  return (KILL_MODES as readonly string[]).includes(text) ? { value: text as KillMode } : { expected: `expected one of ${KILL_MODES.join(', ')}` };
+}
+
 /** Octal, as it is written: 022, 0077. */
 export function formatUmask(mask: number): string {
   return `0${mask.toString(8).padStart(3, '0')}`;
@@ -114,6 +132,13 @@ export const SERVICE_KEYS = {
   limit_nproc: key({ field: 'limitNproc', parse: parseLimit, show: showLimit }),
   limit_core: key({ field: 'limitCore', parse: parseLimit, show: showLimit }),
   limit_as: key({ field: 'limitAs', parse: parseLimit, show: showLimit }),
+  stop_signal: key({ field: 'stopSignal', parse: parseStopSignal, show: (signal) => signal.slice(3) }),
+  ready_fd: key({ field: 'readyFd', parse: parseReadyFd, show: showOptional }),
+  restart_delay: key({ field: 'restartDelay', parse: parseDelaySeconds, show: String }),
+  restart_delay_max: key({ field: 'restartDelayMax', parse: parseDelaySeconds, show: showOptional }),
+  success_exit_codes: key({ field: 'successExitCodes', parse: parseExitCodes, show: showCodes }),
+  no_restart_exit_codes: key({ field: 'noRestartExitCodes', parse: parseExitCodes, show: showCodes }),
+  kill_mode: key({ field: 'killMode', parse: parseKillMode, show: String }),
 } as const;
 
 export type ServiceKeyName = keyof typeof SERVICE_KEYS;

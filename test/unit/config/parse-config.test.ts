@@ -252,7 +252,7 @@ describe('parseConfig: warnings', () => {
     expect(parseConfig('[global]\nkill_mode : all\n', 'web', FILE).config.killMode).toBe('all');
     const bad = parseConfig('[global]\nkill_mode : group\n', 'web', FILE);
     expect(bad.config.killMode).toBe('mixed');
-    expect(bad.warnings).toEqual([`unable to parse ${FILE} line 2: kill_mode "group" is not one of process, mixed, all; keeping mixed`]);
+    expect(bad.warnings).toEqual([`unable to parse ${FILE} line 2: kill_mode "group": expected one of process, mixed, all; ignoring it`]);
   });
 
   it('accepts the largest number and refuses one more', () => {
