@@ -97,6 +97,8 @@ export interface SupervisorOptions {
   config: MachineConfig;
   /** The foreground supervise waits for the first start's outcome. */
   callerWaiting: boolean;
+  /** Start with want down (supervise-scan's `down` file, SPEC section 13). */
+  wantDown?: boolean;
 }
 
 export class Supervisor {
@@ -116,6 +118,7 @@ export class Supervisor {
     private readonly adapters: SupervisorAdapters,
   ) {
     this.state = initialState(options.name, options.program, options.config, adapters.clock.now(), options.callerWaiting);
+    if (options.wantDown === true) this.state = { ...this.state, want: 'down' };
     this.startTimer = new TimerSlot(adapters.clock);
     this.stopTimer = new TimerSlot(adapters.clock);
     this.orphanPoll = new TimerSlot(adapters.clock);

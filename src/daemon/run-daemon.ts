@@ -1,43 +1,15 @@
-// Set-up of the daemon, top to bottom in a fixed order, as daemontools' main
-// does: descriptors, log, config, FIFOs, the adapters, the supervisor, the
-// status directory's keeper, signals, boot. After this the event loop only
-// waits on the control FIFO, the child and timers; every decision is the
-// machine's (src/core/supervisor-machine.ts).
-import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
-import { readStderrTail } from '../alarm/read-stderr-tail.js';
-import type { AlarmReport } from '../alarm/render-alarm.js';
+// The per-service daemon: process-level set-up (descriptors, environment,
+// signals) around the one service it supervises (service-supervision.ts),
+// and the process's exit once that service's supervision has finished.
 import type { SuperviseOptions } from '../cli/supervise-options.js';
-import { decodeControlChunk, describeUnknownLetters } from '../codec/control-chunk.js';
-import { encodeSupervisorStatus } from '../codec/status-codec.js';
-import { encodeStatusJson, STATUS_JSON_FILE, type StatusJsonFacts } from '../codec/status-json.js';
-import { loadConfig } from '../config/load-config.js';
-import type { ModuleConfig } from '../config/module-config.js';
 import { moduleNameOf } from '../core/module-name.js';
-import { describeCause } from '../core/supervise-error.js';
-import type { MachineConfig, SupervisorState } from '../core/supervisor-machine.js';
 import { restoreCallerEnvironment } from '../io/daemon-environment.js';
 import type { HandoffResult } from '../io/daemon-handoff.js';
-import { ensureFifo, holdOkFifo } from '../io/fifo.js';
-import { HeldStatusDir } from '../io/held-status-dir.js';
 import { closeInheritedDescriptors } from '../io/inherited-descriptors.js';
-import { findPreviousLeftovers, findPreviousService } from '../io/previous-service.js';
-import { isSameProcessRunning, readProcStat, ticksToUnixMs } from '../io/proc-process.js';
-import { isSessionLeader, listSessionProcesses, signalSessionProcesses } from '../io/session-processes.js';
-import { pauseAfterSpawnForTests } from '../io/test-switches.js';
-import { IGNORED_SIGNALS } from '../io/refuse-inspector.js';
-import { runRestartHook } from '../io/restart-hook.js';
-import { ServiceOutputError } from '../io/service-output.js';
-import { signalService, startService } from '../io/service-process.js';
 import { readOwnNofile, takeCallerNofile } from '../io/process-limits.js';
-import { prepareLaunch } from '../io/service-launch.js';
-import { writeFileAtomically, writeStatusFiles } from '../io/status-file.js';
-import { systemClock } from '../io/system-clock.js';
-import { DeferredLogger, type LevelLogger } from '../log/deferred-logger.js';
-import { Supervisor, type SupervisorAdapters } from '../supervisor.js';
-import { MetricsWriter } from './metrics-writer.js';
-import { ServiceOutputs } from './service-outputs.js';
-import { StatusDirKeeper } from './status-dir-keeper.js';
+import { isSessionLeader } from '../io/session-processes.js';
+import { IGNORED_SIGNALS } from '../io/refuse-inspector.js';
+import { superviseService } from './service-supervision.js';
 
 /** What the foreground supervise hands to the daemon. */
 export interface DaemonPayload {
@@ -54,10 +26,6 @@ export interface DaemonDescriptors {
 
 export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors): void {
   const { options, executable } = payload;
-  const dir = resolve(options.statusDir);
-  const name = moduleNameOf(options.statusDir);
-  // Every file is reached through the directory held open, wherever it is moved to.
-  const held = new HeldStatusDir(dir);
 
   // Descriptors and signals: the service inherits only fd 0-2, and a hang-up of the caller's terminal is nothing.
   restoreCallerEnvironment();
@@ -66,313 +34,22 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
   // SPEC section 15: without limit_nofile the service gets the soft limit supervise was started with.
   const nofile = { callerSoft: takeCallerNofile(), soft: readOwnNofile().soft };
 
-  // The log: lines are kept in memory until winston loads, after the first start (attachLogFiles).
-  const logger = new DeferredLogger();
-  logger.notice(`supervise ${name} started, pid ${process.pid}, command ${JSON.stringify(options.command)}`);
-  // Ignored since the first import (src/io/refuse-inspector.ts); said here, so a sender learns it.
-  for (const signal of IGNORED_SIGNALS) process.on(signal, () => logger.notice(`${signal} received: ignored`));
-
-  const loaded = loadConfig(options.configPath, name);
-  for (const warning of loaded.warnings) logger.warning(warning);
-  logger.notice(`config ${options.configPath}: ${loaded.loaded.join(', ')}`);
-
-  ensureFifo(held.file('control'));
-  ensureFifo(held.file('ok'));
-  const ok = holdOkFifo(held.file('ok'));
-
-  const firstStart = new FirstStart(descriptors.report, logger, () => held.root);
-  const alarms = new PendingAlarms();
-  // The service's processes are told apart by session (SPEC section 11): supervise's own when it leads one, else a new one per start.
-  const ownSession = !isSessionLeader();
-  const superviseStartedAt = ticksToUnixMs(readProcStat(process.pid)?.startTicks ?? 0);
-  const outputs = new ServiceOutputs(held, logger, systemClock.now);
-  const statusWriter = new StatusWriter(held, logger, systemClock, {
-    statusDir: dir,
-    supervisePid: process.pid,
+  const supervision = superviseService({
+    statusDir: options.statusDir,
+    name: moduleNameOf(options.statusDir),
     command: options.command,
-    superviseStartedAt,
-  });
-  // metrics_dir files follow every status write (SPEC section 14).
-  const metricsWriter = new MetricsWriter(logger, systemClock, { statusDir: dir, supervisePid: process.pid, command: options.command, superviseStartedAt });
-  const writeState = (state: SupervisorState): boolean => {
-    const written = statusWriter.write(state);
-    metricsWriter.write(state);
-    return written;
-  };
-  // Holds the lock and FIFOs, repairs the directory, and hands each read of control to the supervisor.
-  const keeper = new StatusDirKeeper({
-    dir: held,
+    executable,
+    configPath: options.configPath,
+    restartHook: options.restartHook,
+    restartHookResetSeconds: options.restartHookResetSeconds,
     lockFd: descriptors.lockFd,
-    ok,
-    onControlBytes(bytes) {
-      const chunk = decodeControlChunk(bytes);
-      supervisor.dispatch({ kind: 'control', runs: chunk.runs, at: supervisor.now() });
-      const unknown = describeUnknownLetters(chunk);
-      if (unknown !== null) logger.notice(unknown);
-    },
-    logger,
-    rewriteStatus: () => writeState(supervisor.current),
+    report: descriptors.report,
+    nofile,
+    // The service's processes are told apart by session (SPEC section 11): supervise's own when it leads one, else a new one per start.
+    ownSession: !isSessionLeader(),
   });
-
-
-  const adapters: SupervisorAdapters = {
-    clock: systemClock,
-    logger,
-    writeStatus: (state) => keeper.writeStatus(() => writeState(state)),
-    startService(callbacks) {
-      // SPEC section 15: user, limits, environment... as they are at this start.
-      const launch = prepareLaunch(supervisor.current.config.settings, { executable, argv: options.command, nofile });
-      if (!launch.ok) {
-        firstStart.attempted();
-        callbacks.onStartFailed(launch.reason, 'settings');
-        return null;
-      }
-      const start = () =>
-        startService({
-          launch: launch.plan,
-          executable,
-          argv: options.command,
-          output: serviceOutput(held),
-          shownOutput: serviceOutput(held, 'shown'),
-          outputFds: outputs.forStart(supervisor.current.config.settings),
-          onExit: callbacks.onExit,
-          onStartFailed: (reason) => callbacks.onStartFailed(reason, 'exec'),
-          readyFd: supervisor.current.config.settings.readyFd,
-          onReady: callbacks.onReady,
-          ownSession,
-        });
-      // status.json names this supervise and its start before anything starts, so a SIGKILL at any moment
-      // leaves the next one its session to clean; not earlier, so what a previous supervise left is reclaimed first.
-      statusWriter.recordBeforeFirstStart(supervisor.current);
-      try {
-        try {
-          return pauseAfterSpawnForTests(start());
-        } catch (error) {
-          // The directory the outputs are opened in was removed (inotify may not have said so yet):
-          // re-create it and try once more. Looking first at every start would slow every restart.
-          if (!isMissingDirectory(error)) throw error;
-          keeper.check(false);
-          return start();
-        }
-      } catch (error) {
-        // __stdout or __stderr cannot be opened (a directory, another user's file, a FIFO nobody reads).
-        if (!(error instanceof ServiceOutputError)) throw error;
-        callbacks.onStartFailed(error.message, 'output');
-        return null;
-      } finally {
-        firstStart.attempted();
-      }
-    },
-    signalService,
-    sessionOf: (pid) => (ownSession ? pid : process.pid),
-    countSessionProcesses: (session) => listSessionProcesses(session).length,
-    signalSession: (session, signal) => void signalSessionProcesses(session, signal),
-    isProcessRunning: isSameProcessRunning,
-    sendAlarm(effect, state) {
-      // The tail is read now, at the exit; the senders (render, mail, gsm) load on the first alarm.
-      const report: AlarmReport = {
-        kind: effect.alarm,
-        host: hostname(),
-        module: name,
-        statusDir: dir,
-        command: [...options.command],
-        pid: effect.exit.pid,
-        exit: effect.exit,
-        window: {
-          exits: effect.window.exits,
-          coreDumps: effect.window.coreDumps,
-          seconds: state.config.settings.alarmInterval,
-          openedAt: effect.window.openedAt,
-        },
-        next: effect.next,
-        stderrTail: readStderrTailSafely(serviceOutput(held).stderr),
-        at: effect.exit.at,
-      };
-      alarms.send(report, state.config.settings, logger);
-    },
-    reloadConfig() {
-      const next = loadConfig(options.configPath, name, 'reload');
-      for (const warning of next.warnings) logger.warning(warning);
-      // Only an unreadable file or an unparsable line refuses; notes about legal lines were warned above.
-      if (next.reloadRefusal !== null) {
-        logger.warning(`config ${options.configPath} not reloaded: keeping the values in force (${next.reloadRefusal})`);
-        return null;
-      }
-      logger.notice(`config ${options.configPath} reloaded: ${next.loaded.join(', ')}`);
-      return machineConfig(next.config, options);
-    },
-    runRestartHook(count, done) {
-      const hook = options.restartHook as string;
-      logger.notice(`running restart hook ${hook} ${count}`);
-      runRestartHook(hook, count, serviceOutput(held), serviceOutput(held, 'shown'), (outcome) => {
-        // A hook that failed is something to look at; one that exited 0 is routine.
-        if (outcome.ok) logger.notice(`restart hook ${hook} ${outcome.text}`);
-        else logger.warning(`restart hook ${hook} ${outcome.text}`);
-        done();
-      });
-    },
-    reportStart: (report) => firstStart.report(report),
-    exit: shutdown,
-    rotateOutput: () => outputs.rotate(),
-  };
-
-  const supervisor = new Supervisor(
-    { name, program: options.command[0], config: machineConfig(loaded.config, options), callerWaiting: descriptors.report !== null },
-    adapters,
-  );
-
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.on(signal, () => supervisor.dispatch({ kind: 'terminate', signal, at: supervisor.now() }));
-  }
-
-  // A service left running by a supervise killed with SIGKILL is stopped before the first start.
-  const previous = findPreviousService(dir, { argv: options.command, executable });
-  const leftovers = findPreviousLeftovers(dir);
-  supervisor.dispatch({ kind: 'boot', at: supervisor.now(), previous, leftovers });
-
-  /**
-   * Releases the lock and `ok` at once, so a new supervise may start, but lets
-   * alarms under way (the gave-up mail above all) finish: each send gives up
-   * by itself after 30 s.
-   */
-  function shutdown(code: number): void {
-    firstStart.attempted();
-    // Drained before the lock goes: a new supervise must not rotate files this one still writes.
-    void outputs
-      .drain()
-      .catch((error: unknown) => logger.warning(`unable to write the last output of the service: ${describeCause(error)}`))
-      .finally(() => releaseAndExit(code));
-  }
-
-  function releaseAndExit(code: number): void {
-    keeper.close();
-    void Promise.allSettled([alarms.settled(), firstStart.logFilesAttached])
-      .then(() => logger.close())
-      .finally(() => process.exit(code));
-  }
-}
-
-function machineConfig(settings: ModuleConfig, options: SuperviseOptions): MachineConfig {
-  return { settings, restartHook: options.restartHook !== null, hookResetSeconds: options.restartHookResetSeconds };
-}
-
-/**
- * Where fd 1 and 2 of the service (and of the hook) are opened: through the
- * held directory; 'shown' names them by the status directory's path, for messages.
- */
-function serviceOutput(held: HeldStatusDir, as: 'opened' | 'shown' = 'opened'): { stdout: string; stderr: string } {
-  const path = (name: string) => (as === 'opened' ? held.file(name) : held.shownFile(name));
-  return { stdout: path('__stdout'), stderr: path('__stderr') };
-}
-
-function isMissingDirectory(error: unknown): boolean {
-  return error instanceof ServiceOutputError && (error.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
-}
-
-/** An unreadable __stderr must not keep the alarm from going out. */
-function readStderrTailSafely(path: string): string[] {
-  try {
-    return readStderrTail(path);
-  } catch (error) {
-    return [`(${describeCause(error)})`];
-  }
-}
-
-/**
- * The first start, as the foreground supervise waits for it: winston loads
- * only once it was tried (off the start-up path), and the caller hears of a
- * service that runs once the log holds its lines.
- */
-class FirstStart {
-  private markAttempted: () => void = () => {};
-  readonly logFilesAttached: Promise<void>;
-
-  constructor(
-    private channel: ((result: HandoffResult) => void) | null,
-    logger: DeferredLogger,
-    dir: () => string,
-  ) {
-    const attempted = new Promise<void>((resolve) => (this.markAttempted = resolve));
-    this.logFilesAttached = attachLogFiles(logger, dir, attempted);
-  }
-
-  attempted(): void {
-    this.markAttempted();
-  }
-
-  report(result: HandoffResult): void {
-    const channel = this.channel;
-    this.channel = null;
-    if (channel === null) return;
-    if (result.ok) void this.logFilesAttached.then(() => channel(result));
-    else channel(result);
-  }
-}
-
-/** Loads winston and points the deferred logger at supervise.log and supervise.log.wf. */
-async function attachLogFiles(logger: DeferredLogger, dir: () => string, firstStartTried: Promise<void>): Promise<void> {
-  await firstStartTried;
-  try {
-    const { createSuperviseLogger } = await import('../log/create-logger.js');
-    // Fails while the status directory is missing; the logger retries at its next line.
-    logger.attach((now) => createSuperviseLogger({ dir, now }));
-  } catch {
-    // Only a broken installation gets here: supervision goes on without log files.
-  }
-}
-
-/** Alarms are fire and forget, but supervise waits for those under way before it exits. */
-class PendingAlarms {
-  private readonly pending = new Set<Promise<void>>();
-
-  send(report: AlarmReport, target: ModuleConfig, logger: LevelLogger): void {
-    const delivery = import('../alarm/deliver-alarm.js').then(
-      ({ deliverAlarm }) => deliverAlarm(report, target, logger),
-      (error: unknown) => logger.warning(`unable to send the alarm: ${describeCause(error)}`),
-    );
-    this.pending.add(delivery);
-    void delivery.finally(() => this.pending.delete(delivery));
-  }
-
-  settled(): Promise<unknown> {
-    return Promise.allSettled([...this.pending]);
-  }
-}
-
-/** Writes `status` and status.json; a failure is a WARNING once per streak, and supervision goes on. */
-class StatusWriter {
-  private warned = false;
-  /** Whether status.json names this supervise yet. */
-  private recorded = false;
-
-  constructor(
-    private readonly held: HeldStatusDir,
-    private readonly logger: LevelLogger,
-    private readonly clock: { now(): number },
-    private readonly facts: StatusJsonFacts,
-  ) {}
-
-  /** status.json alone, before the first start: `status` keeps what the previous supervise left until this one has a pid. */
-  recordBeforeFirstStart(state: SupervisorState): void {
-    if (this.recorded) return;
-    this.recorded = true;
-    try {
-      writeFileAtomically(join(this.held.root, STATUS_JSON_FILE), encodeStatusJson(state, this.facts, this.clock.now()));
-    } catch (error) {
-      this.logger.warning(`unable to write ${this.held.shownFile(STATUS_JSON_FILE)}: ${describeCause(error)}`);
-    }
-  }
-
-  write(state: SupervisorState): boolean {
-    try {
-      writeStatusFiles(this.held.root, encodeSupervisorStatus(state), encodeStatusJson(state, this.facts, this.clock.now()));
-      this.recorded = true;
-      this.warned = false;
-      return true;
-    } catch (error) {
-      if (!this.warned) this.logger.warning(`unable to write ${this.held.shownFile('status')}: ${describeCause(error)}`);
-      this.warned = true;
-      return false;
-    }
-  }
+  // Ignored since the first import (src/io/refuse-inspector.ts); said here, so a sender learns it.
+  for (const signal of IGNORED_SIGNALS) process.on(signal, () => supervision.notice(`${signal} received: ignored`));
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => supervision.terminate(signal));
+  void supervision.finished.then((code) => process.exit(code));
 }

@@ -17,6 +17,10 @@ export interface StartServiceOptions {
   shownOutput: { stdout: string; stderr: string };
   /** Piped mode (SPEC section 12): the pipes' write ends for fd 1 and 2, instead of the files; they stay open. */
   outputFds?: { stdout: number; stderr: number } | null;
+  /** supervise-scan (SPEC section 13): fd 0 (a log service's pipe), fd 1 instead of the output file (the pipe to the log service), and the working directory when `directory` is not set. */
+  stdinFd?: number | null;
+  stdoutFd?: number | null;
+  cwd?: string | null;
   onExit(pid: number, code: number | null, signal: string | null): void;
   /** setsid() in the child: its processes are then told apart from the caller's by their session. */
   ownSession?: boolean;
@@ -55,8 +59,8 @@ export function startService(options: StartServiceOptions): number | null {
       child = spawn(launch?.file ?? options.executable, launch?.args ?? options.argv.slice(1), {
         argv0: launch?.argv0 ?? options.argv[0],
         env: launch?.env,
-        cwd: launch?.cwd ?? undefined,
-        stdio: ['ignore', output.stdout, output.stderr, ...readyPipeStdio(options.readyFd ?? null)],
+        cwd: launch?.cwd ?? options.cwd ?? undefined,
+        stdio: [options.stdinFd ?? 'ignore', options.stdoutFd ?? output.stdout, output.stderr, ...readyPipeStdio(options.readyFd ?? null)],
         detached: options.ownSession === true,
       });
     } finally {
