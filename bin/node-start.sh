@@ -42,7 +42,7 @@ fi
 # Node raises its soft limit of open files to the hard one; the service must
 # get the caller's (SPEC section 15), so it is noted before Node starts
 # (src/io/process-limits.ts takes it out of the environment again).
-if [ "$name" = supervise ]; then
+if [ "$name" = supervise ] || [ "$name" = supervise-scan ]; then
   SUPERVISE_CALLER_NOFILE=$(ulimit -Sn)
   export SUPERVISE_CALLER_NOFILE
 fi

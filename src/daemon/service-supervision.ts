@@ -66,6 +66,8 @@ export interface ServiceSupervisionOptions {
    * (the daemon), else a new one per start (--foreground, supervise-scan).
    */
   ownSession: boolean;
+  /** false: a removed status directory is made again only in a parent that still stands (supervise-scan). */
+  recreateParents?: boolean;
 }
 
 export interface ServiceSupervision {
@@ -85,7 +87,7 @@ export function superviseService(options: ServiceSupervisionOptions): ServiceSup
   const { name, executable, nofile } = options;
   const dir = resolve(options.statusDir);
   // Every file is reached through the directory held open, wherever it is moved to.
-  const held = new HeldStatusDir(dir);
+  const held = new HeldStatusDir(dir, options.recreateParents ?? true);
   let finish: (code: number) => void = () => {};
   const finished = new Promise<number>((done) => (finish = done));
 

@@ -5,7 +5,7 @@
 // or re-creates files under, a `status/m` that a new supervise now owns. The
 // pid rather than `self` keeps the path valid for children the daemon starts
 // on it (mkfifo), though the descriptor itself is close-on-exec.
-import { closeSync, constants, fstatSync, openSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { prepareStatusDir } from './status-dir.js';
 import { isSameFile } from './same-file.js';
@@ -24,8 +24,16 @@ export type HeldDirPlace =
 export class HeldStatusDir {
   private fd: number;
 
-  /** `shown` is the path as given, for messages and status.json. */
-  constructor(readonly shown: string) {
+  /**
+   * `shown` is the path as given, for messages and status.json. With
+   * `recreateParents` false a removed directory is made again only where its
+   * parent still stands: supervise-scan's SCANDIR/NAME removed means the
+   * service is gone, not that its directory is to be made again.
+   */
+  constructor(
+    readonly shown: string,
+    private readonly recreateParents = true,
+  ) {
     this.fd = openDirectory(shown);
   }
 
@@ -55,7 +63,8 @@ export class HeldStatusDir {
 
   /** After 'removed': makes the directory again at the path and holds the new one. */
   recreate(): void {
-    prepareStatusDir(this.shown);
+    if (this.recreateParents) prepareStatusDir(this.shown);
+    else mkdirSync(this.shown, { mode: 0o700 });
     const fd = openDirectory(this.shown);
     closeSync(this.fd);
     this.fd = fd;

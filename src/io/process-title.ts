@@ -16,15 +16,15 @@ function quoteWord(word: string): string {
 }
 
 /** `supervise -p status/x -f "sleep 1000"` for those arguments. */
-export function superviseTitle(args: readonly string[]): string {
-  return [PROCESS_NAME, ...args.map(quoteWord)].join(' ');
+export function superviseTitle(args: readonly string[], name: string = PROCESS_NAME): string {
+  return [name, ...args.map(quoteWord)].join(' ');
 }
 
 /** Makes this process `supervise` to pidof, pgrep -x and ps -C, its arguments shown as given. */
-export function setSuperviseTitle(args: readonly string[]): void {
-  process.title = superviseTitle(args);
+export function setSuperviseTitle(args: readonly string[], name: string = PROCESS_NAME): void {
+  process.title = superviseTitle(args, name);
   try {
-    writeFileSync('/proc/self/comm', PROCESS_NAME);
+    writeFileSync('/proc/self/comm', name);
   } catch {
     // No /proc: only the tools that read the command line find us then.
   }
