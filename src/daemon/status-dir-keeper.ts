@@ -140,18 +140,25 @@ export class StatusDirKeeper {
         this.watch('lock');
         return;
       }
-      case 'recreate-control':
-        this.control.close();
+      // The new one is opened before the old is closed: when making it fails (the
+      // directory is gone for good), the old descriptor stays ours to close once,
+      // never a number another service's supervision may have been given since.
+      case 'recreate-control': {
         ensureFifo(this.dir.file('control'));
-        this.control = this.openControl();
+        const control = this.openControl();
+        this.control.close();
+        this.control = control;
         this.watch('control');
         return;
-      case 'recreate-ok':
-        this.ok.close();
+      }
+      case 'recreate-ok': {
         ensureFifo(this.dir.file('ok'));
-        this.ok = holdOkFifo(this.dir.file('ok'));
+        const ok = holdOkFifo(this.dir.file('ok'));
+        this.ok.close();
+        this.ok = ok;
         this.watch('ok');
         return;
+      }
       case 'rewrite-status':
         this.options.rewriteStatus();
         return;

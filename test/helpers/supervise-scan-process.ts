@@ -1,0 +1,73 @@
+// Runs the built supervise-scan on a real SCANDIR and makes sure the scan and
+// every service it started are gone when the test finishes.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { onTestFinished } from 'vitest';
+import { REPO_ROOT, isAlive, readStatus } from './supervise-process.js';
+import { waitFor } from './wait-for.js';
+
+export const SUPERVISE_SCAN_BIN = join(REPO_ROOT, 'bin/supervise-scan');
+
+export interface RunningScan {
+  child: ChildProcess;
+  pid: number;
+  /** What the scan wrote on stderr so far. */
+  stderr(): string;
+  /** Resolves with the exit code and signal. */
+  exited: Promise<{ code: number | null; signal: string | null }>;
+}
+
+/** Writes an executable script (`#!/bin/sh` and `body`) at `path`, making its directory. */
+export function writeScript(path: string, body: string): void {
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, `#!/bin/sh\n${body}\n`);
+  chmodSync(path, 0o755);
+}
+
+/** Every status directory a scan may have made under SCANDIR: NAME/supervise and NAME/log/supervise. */
+export function statusDirsUnder(scanDir: string): string[] {
+  if (!existsSync(scanDir)) return [];
+  const dirs: string[] = [];
+  for (const name of readdirSync(scanDir)) {
+    for (const dir of [join(scanDir, name, 'supervise'), join(scanDir, name, 'log', 'supervise')]) {
+      if (existsSync(join(dir, 'status'))) dirs.push(dir);
+    }
+  }
+  return dirs;
+}
+
+/** Starts `supervise-scan [args] SCANDIR` in a process group of its own; killed, with its services, after the test. */
+export function startScan(scanDir: string, args: readonly string[] = [], env: NodeJS.ProcessEnv = process.env): RunningScan {
+  const child = spawn(SUPERVISE_SCAN_BIN, [...args, scanDir], { stdio: ['ignore', 'ignore', 'pipe'], detached: true, env });
+  let stderr = '';
+  child.stderr?.on('data', (chunk) => (stderr += chunk));
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const pid = child.pid as number;
+  onTestFinished(() => {
+    if (isAlive(pid)) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // Gone meanwhile.
+      }
+    }
+    // Services in sessions of their own are not in the scan's group.
+    for (const dir of statusDirsUnder(scanDir)) {
+      try {
+        const service = readStatus(dir).pid;
+        if (service !== 0 && isAlive(service)) process.kill(service, 'SIGKILL');
+      } catch {
+        // Status unreadable: nothing recorded to kill.
+      }
+    }
+  });
+  return { child, pid, stderr: () => stderr, exited };
+}
+
+/** Waits until the scan's stderr matches. */
+export function waitForScanLine(scan: RunningScan, expected: RegExp, timeoutMs = 10_000): Promise<string> {
+  return waitFor(() => (expected.test(scan.stderr()) ? scan.stderr() : undefined), { what: `${expected} on supervise-scan's stderr`, timeoutMs });
+}
