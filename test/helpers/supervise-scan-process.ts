@@ -38,8 +38,13 @@ export function statusDirsUnder(scanDir: string): string[] {
 }
 
 /** Starts `supervise-scan [args] SCANDIR` in a process group of its own; killed, with its services, after the test. */
-export function startScan(scanDir: string, args: readonly string[] = [], env: NodeJS.ProcessEnv = process.env): RunningScan {
-  const child = spawn(SUPERVISE_SCAN_BIN, [...args, scanDir], { stdio: ['ignore', 'ignore', 'pipe'], detached: true, env });
+export function startScan(
+  scanDir: string,
+  args: readonly string[] = [],
+  env: NodeJS.ProcessEnv = process.env,
+  bin: string = SUPERVISE_SCAN_BIN,
+): RunningScan {
+  const child = spawn(bin, [...args, scanDir], { stdio: ['ignore', 'ignore', 'pipe'], detached: true, env });
   let stderr = '';
   child.stderr?.on('data', (chunk) => (stderr += chunk));
   const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>

@@ -2,13 +2,14 @@
 // repository (which builds dist/ and the man pages), then
 // `npm install -g --prefix PREFIX ./supervise-*.tgz` with every compiler and
 // node-gyp's tools replaced by traps, then the commands from PREFIX/bin, the
-// demo, the man pages, and `npm uninstall -g`, which must leave no file.
+// demo, supervise-scan, the man pages, and `npm uninstall -g`, which must leave no file.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../helpers/temp-dir.js';
-import { FIXTURES, REPO_ROOT, isAlive, killDaemonAfterTest, readStatus, runCommand } from '../../helpers/supervise-process.js';
+import { FIXTURES, REPO_ROOT, isAlive, killDaemonAfterTest, readStatus, runCommand, waitForServicePid } from '../../helpers/supervise-process.js';
+import { startScan, writeScript } from '../../helpers/supervise-scan-process.js';
 
 /** What node-gyp or a native addon's install would run. */
 const BUILD_TOOLS = ['cc', 'gcc', 'g++', 'c++', 'clang', 'make', 'python3', 'python', 'node-gyp'];
@@ -56,14 +57,22 @@ describe('the npm package', () => {
     expect(pack.code, pack.stderr).toBe(0);
     const tarball = join(base, pack.stdout.trim().split('\n').at(-1) as string);
     const listing = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n');
-    expect(listing).toEqual(expect.arrayContaining(['package/dist/supervise.mjs', 'package/dist/man/supervise.8', 'package/bin/supervise']));
+    expect(listing).toEqual(expect.arrayContaining([
+        'package/dist/supervise.mjs',
+        'package/dist/supervise-scan.mjs',
+        'package/dist/man/supervise.8',
+        'package/dist/man/supervise-scan.8',
+        'package/bin/supervise',
+        'package/bin/supervise-scan',
+        'package/scripts/supervise-scan.service',
+      ]));
     expect(listing.filter((path) => path.startsWith('package/src/') || path.startsWith('package/test/'))).toEqual([]);
 
     const install = await runCommand(npm, ['install', '-g', '--prefix', prefix, ...npmFlags, '--offline', tarball], { env, timeoutMs: 120_000 });
     expect(install.code, install.stderr).toBe(0);
     expect(existsSync(trapLog) ? readFileSync(trapLog, 'utf8') : '', 'no build tool may run at install').toBe('');
     expect(filesUnder(prefix).filter((path) => path.endsWith('.node'))).toEqual([]);
-    for (const page of ['man8/supervise.8', 'man8/supervisectl.8', 'man5/supervise.conf.5']) {
+    for (const page of ['man8/supervise.8', 'man8/supervisectl.8', 'man8/supervise-scan.8', 'man5/supervise.conf.5']) {
       expect(existsSync(join(prefix, 'share/man', page)), page).toBe(true);
     }
 
@@ -83,6 +92,15 @@ describe('the npm package', () => {
     expect(stop.code, stop.stderr).toBe(0);
     const exit = await runCommand(supervisectl, ['exit', '--wait', dir], { env });
     expect(exit.code, exit.stderr).toBe(0);
+
+    // supervise-scan from PREFIX/bin: a SCANDIR with one service, up, then SIGTERM stops it and the scan exits 0.
+    const scanDir = join(base, 'scan');
+    writeScript(join(scanDir, 'one', 'run'), `exec ${join(FIXTURES, 'forever.sh')}`);
+    const scan = startScan(scanDir, [], env, join(prefix, 'bin/supervise-scan'));
+    const scanned = await waitForServicePid(join(scanDir, 'one', 'supervise'));
+    process.kill(scan.pid, 'SIGTERM');
+    expect(await scan.exited).toEqual({ code: 0, signal: null });
+    expect(isAlive(scanned)).toBe(false);
 
     const installed = join(prefix, 'lib/node_modules/supervise');
     const demoDir = join(installed, 'demo/status/clock');

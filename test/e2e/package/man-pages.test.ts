@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, runCommand } from '../../helpers/supervise-process.js';
 
-const PAGES = ['supervise.8', 'supervisectl.8', 'supervise.conf.5'];
+const PAGES = ['supervise.8', 'supervisectl.8', 'supervise-scan.8', 'supervise.conf.5'];
 const pagePath = (page: string) => join(REPO_ROOT, 'dist/man', page);
 
 function hasCommand(name: string): boolean {
@@ -69,6 +69,14 @@ describe('man pages', () => {
     const words = new Set(usage.match(/(?<=\s|\||\[)--?[a-z][a-z-]*|(?<=^supervisectl |\|)[a-z-]+/gm));
     expect(words.size).toBeGreaterThan(20);
     for (const word of words) expect(text, word).toContain(word);
+  });
+
+  it('supervise-scan(8) names its options, the layout, signals, exit statuses and the systemd unit', () => {
+    const text = pageText('supervise-scan.8');
+    for (const word of ['-F', '-v', '-h', 'SCANDIR/NAME/supervise', 'down', 'log/run', 'SIGHUP', 'SIGTERM', 'SIGINT', 'scripts/supervise-scan.service']) {
+      expect(text, word).toContain(word);
+    }
+    for (const code of ['0', '100', '110', '111']) expect(text, `exit ${code}`).toMatch(new RegExp(`^${code}: `, 'm'));
   });
 
   it('supervise.conf(5) names every key of supervise.conf.example', () => {
