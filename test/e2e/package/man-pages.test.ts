@@ -21,7 +21,7 @@ function hasCommand(name: string): boolean {
 
 /** The page's text with roff's font changes and escaped dashes undone. */
 function pageText(page: string): string {
-  return readFileSync(pagePath(page), 'utf8').replace(/\\f[BIRP]/g, '').replace(/\\-/g, '-').replace(/\\\(bu/g, '');
+  return readFileSync(pagePath(page), 'utf8').replace(/\\f[BIRP]/g, '').replace(/\\([-.])/g, '$1').replace(/\\\(bu/g, '');
 }
 
 /** The README's fenced block that follows `heading`. */
