@@ -18,7 +18,7 @@ import type { ModuleConfig } from '../config/module-config.js';
 import { describeCause } from '../core/supervise-error.js';
 import type { MachineConfig, SupervisorState } from '../core/supervisor-machine.js';
 import type { HandoffResult } from '../io/daemon-handoff.js';
-import { ensureFifo, holdOkFifo } from '../io/fifo.js';
+import { ensureFifos, holdOkFifo } from '../io/fifo.js';
 import { HeldStatusDir } from '../io/held-status-dir.js';
 import { findPreviousLeftovers, findPreviousService } from '../io/previous-service.js';
 import { isSameProcessRunning, readProcStat, ticksToUnixMs } from '../io/proc-process.js';
@@ -99,8 +99,7 @@ export function superviseService(options: ServiceSupervisionOptions): ServiceSup
   for (const warning of loaded.warnings) logger.warning(warning);
   logger.notice(`config ${options.configPath}: ${loaded.loaded.join(', ')}`);
 
-  ensureFifo(held.file('control'));
-  ensureFifo(held.file('ok'));
+  ensureFifos([held.file('control'), held.file('ok')]);
   const ok = holdOkFifo(held.file('ok'));
 
   const firstStart = new FirstStart(options.report, logger, () => held.root);

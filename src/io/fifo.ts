@@ -32,6 +32,12 @@ export function ensureFifo(path: string): void {
   if (clearForFifo(path)) execFileSync('mkfifo', [...MKFIFO_ARGS, path], { stdio: 'ignore' });
 }
 
+/** ensureFifo for several paths with one mkfifo at most: supervise-scan makes two for each of many services, and every exec costs tens of milliseconds on a busy host. */
+export function ensureFifos(paths: readonly string[]): void {
+  const missing = paths.filter(clearForFifo);
+  if (missing.length > 0) execFileSync('mkfifo', [...MKFIFO_ARGS, ...missing], { stdio: 'ignore' });
+}
+
 export interface ControlReader {
   /** The FIFO's descriptor, to tell whether its path still names it. */
   readonly fd: number;
