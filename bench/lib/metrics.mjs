@@ -27,6 +27,8 @@ export const ROWS = [
   { id: 'memN-pss', metric: 'memory', title: 'memory, {memoryServices} services: PSS per service', unit: 'KiB' },
   { id: 'memN-rss', metric: 'memory', title: 'memory, {memoryServices} services: RSS per service', unit: 'KiB' },
   { id: 'memN-dirty', metric: 'memory', title: 'memory, {memoryServices} services: Private_Dirty per service', unit: 'KiB' },
+  { id: 'memScan-pss', metric: 'memory', title: 'memory, {scanServices} services (supervise-scan only): PSS per service', unit: 'KiB' },
+  { id: 'memScan-startup', metric: 'memory', title: 'start-up, {scanServices} services (supervise-scan only): launch → every service running', unit: 'ms' },
   { id: 'throughput-wall', metric: 'throughput', title: 'output: 200 MB of 100-byte lines through the logger, rotating at 10 MB (ours, multilog, svlogd, s6-log, supervisord)', unit: 'ms' },
   { id: 'throughput-cpu', metric: 'throughput', title: "output: the logger's CPU per 100 MB", unit: 'ms' },
   { id: 'throughput-floor', metric: 'throughput', title: 'reference: the same 200 MB into a plain file, no logger', unit: 'ms' },
@@ -45,8 +47,8 @@ export function plan(quick, latencyRuns = null) {
   // serveServices: issue 12 asks for 200 whatever the run; only the request count shrinks.
   const common = { crashSeconds: 10, settleSeconds: 15, serveServices: 200, crowdSize: 2000 };
   const chosen = quick
-    ? { ...common, latencyRuns: 5, startupRuns: 3, idleSeconds: 5, memoryServices: 10, throughputRounds: 1, serveRequests: 5 }
-    : { ...common, latencyRuns: 20, startupRuns: 10, idleSeconds: 20, memoryServices: 50, throughputRounds: 3, serveRequests: 20 };
+    ? { ...common, latencyRuns: 5, startupRuns: 3, idleSeconds: 5, memoryServices: 10, scanServices: 100, throughputRounds: 1, serveRequests: 5 }
+    : { ...common, latencyRuns: 20, startupRuns: 10, idleSeconds: 20, memoryServices: 50, scanServices: 500, throughputRounds: 3, serveRequests: 20 };
   return latencyRuns === null ? chosen : { ...chosen, latencyRuns };
 }
 
@@ -57,14 +59,14 @@ const IDLE_ROWS = ['tail-ticks', 'tail-switches', 'idle-ticks', 'idle-switches']
 const pauseServices = (count) => Array.from({ length: count }, (_, i) => ({ name: `s${i}`, mode: 'pause' }));
 
 /** Deploys and starts; resolves once every service has stamped its first start. */
-async function startDeployment(ctx, peer, purpose, services) {
+async function startDeployment(ctx, peer, purpose, services, timeoutMs = FIRST_START_TIMEOUT_MS) {
   const deployment = ctx.newDeployment(peer, purpose, services);
   try {
     deployment.setup();
     await deployment.start();
     await Promise.all(
       deployment.services.map((service) =>
-        waitForStamps(service.stampFile, 1, { timeoutMs: FIRST_START_TIMEOUT_MS, what: `${peer.id} to start ${service.name}` }),
+        waitForStamps(service.stampFile, 1, { timeoutMs, what: `${peer.id} to start ${service.name}` }),
       ),
     );
     return deployment;
@@ -408,5 +410,34 @@ async function measureMemoryMany(ctx) {
   }
 }
 
+/**
+ * supervise-scan with many more services (issue 11: at most 300 KiB more per
+ * added service between 50 and 500): PSS per service, and launch to every
+ * service's first start. Ours-scan only: one process per service elsewhere
+ * would cost minutes and gigabytes to show the same line.
+ */
+async function measureScanMany(ctx) {
+  const peer = ctx.peers.find((candidate) => candidate.id === 'ours-scan');
+  if (!peer || (!ctx.wants('memScan-pss') && !ctx.wants('memScan-startup'))) return;
+  const count = ctx.plan.scanServices;
+  ctx.progress(`supervise-scan with ${count} services`);
+  let deployment;
+  try {
+    const launchedAt = monoNow();
+    deployment = await startDeployment(ctx, peer, 'scan-many', pauseServices(count), 30_000 + count * 200);
+    const lastStart = deployment.services.reduce((latest, _, i) => {
+      const first = deployment.stamps(i)[0].monoNs;
+      return first > latest ? first : latest;
+    }, 0n);
+    ctx.record('memScan-startup', peer.id, nsToMs(lastStart - launchedAt));
+    await sleep(peer.settleMs);
+    ctx.record('memScan-pss', peer.id, sumMemory(deployment.supervisorPids()).pssKiB / count);
+  } catch (error) {
+    ctx.fail(['memScan-pss', 'memScan-startup'], peer.id, error);
+  } finally {
+    if (deployment) await stopQuietly(ctx, deployment);
+  }
+}
+
 /** In the order they run: the quick, noisy-sensitive latency first, while the machine is freshest. */
-export const GROUPS = [measureLatency, measureCrowdedRestart, measureStartup, measureNodeFloor, measureCrashLoop, measureIdleAndMemory1, measureMemoryMany, measureThroughput, measureServe];
+export const GROUPS = [measureLatency, measureCrowdedRestart, measureStartup, measureNodeFloor, measureCrashLoop, measureIdleAndMemory1, measureMemoryMany, measureScanMany, measureThroughput, measureServe];

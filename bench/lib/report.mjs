@@ -28,6 +28,18 @@ export const GOALS = [
   { row: 'idle-ticks', text: 'ours 0', evaluate: (m) => known(m('idle-ticks', 'ours')) && m('idle-ticks', 'ours') === 0 },
   { row: 'idle-switches', text: 'ours 0', evaluate: (m) => known(m('idle-switches', 'ours')) && m('idle-switches', 'ours') === 0 },
   { row: 'memN-pss', text: 'ours ≤ 8 MiB', evaluate: (m) => known(m('memN-pss', 'ours')) && m('memN-pss', 'ours') <= 8 * MIB },
+  // Issue 11: supervise-scan at most 60 MiB in all at 50 services, and at most 300 KiB more per service added up to 500.
+  {
+    row: 'memScan-pss',
+    text: 'ours-scan: ≤ 60 MiB in all at {memoryServices}, ≤ 300 KiB per added service',
+    evaluate: (m, plan) => {
+      const few = m('memN-pss', 'ours-scan');
+      const many = m('memScan-pss', 'ours-scan');
+      if (!known(few, many)) return null;
+      const perAdded = (many * plan.scanServices - few * plan.memoryServices) / (plan.scanServices - plan.memoryServices);
+      return few * plan.memoryServices <= 60 * MIB && perAdded <= 300;
+    },
+  },
   // Issue 10: throughput at least that of the fastest C logger, CPU per MB at most 1.5x its.
   {
     row: 'throughput-wall',
@@ -85,8 +97,8 @@ export function analyse({ rows, samples, errors, plan, peers }) {
   const medianOf = (rowId, peerId) => summaries[rowId]?.[peerId]?.median;
   const goals = GOALS.filter((goal) => rows.some((row) => row.id === goal.row)).map((goal) => ({
     row: goal.row,
-    text: goal.text,
-    pass: goal.evaluate(medianOf),
+    text: substitute(goal.text, plan),
+    pass: goal.evaluate(medianOf, plan),
   }));
   return { summaries, goals, titles: Object.fromEntries(rows.map((row) => [row.id, substitute(row.title, plan)])), errors };
 }

@@ -178,6 +178,7 @@ export async function measureThroughput(ctx) {
   const rounds = ctx.plan.throughputRounds;
   for (let round = 1; round <= rounds; round += 1) {
     for (const peer of ctx.peers) {
+      if (peer.skipThroughput) continue;
       const dir = join(ctx.root, `throughput-${peer.id}-${round}`);
       ctx.progress(`throughput ${round}/${rounds}: ${peer.id}`);
       try {

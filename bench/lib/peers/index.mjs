@@ -4,9 +4,10 @@
 // and a deployment offers setup(), start(), servicePid(i), kill(i),
 // waitSteady(i), supervisorPids(), stop() (see deployment.mjs).
 import { ours } from './ours.mjs';
+import { oursScan } from './ours-scan.mjs';
 import { daemontools, runit, s6 } from './service-dir.mjs';
 import { supervisord } from './supervisord.mjs';
 
-export const PEERS = [ours, daemontools, runit, s6, supervisord];
+export const PEERS = [ours, oursScan, daemontools, runit, s6, supervisord];
 
 export { killAllDeploymentsSync, liveDeploymentCount } from './deployment.mjs';
