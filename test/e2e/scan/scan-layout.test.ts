@@ -119,11 +119,15 @@ describe('supervise-scan', () => {
     const moved = await waitForServicePid(join(scanDir, 'moved', 'supervise'));
     await waitForServicePid(join(scanDir, 'made', 'supervise'));
 
-    rmSync(join(scanDir, 'moved'), { recursive: true, force: true });
+    // Moved out, as svscan users remove a service (rm -rf would race with the service's last status and log writes).
+    const gone = join(scanDir, '..', 'gone');
+    renameSync(join(scanDir, 'moved'), gone);
     await waitForScanLine(scan, /service moved removed: stopped and released/);
     expect(isAlive(moved)).toBe(false);
-    // Not made again by the status directory's keeper.
     expect(readdirSync(scanDir).sort()).toEqual(['.supervise-scan.lock', 'made', 'stays']);
+    const released = await runCommand('flock', ['-n', join(gone, 'supervise', 'lock'), 'true']);
+    expect(released.code).toBe(0);
+    expect(readStatus(join(gone, 'supervise')).pid).toBe(0);
 
     // run gone: the service is stopped too, its directory left in place.
     const made = readStatus(join(scanDir, 'made', 'supervise')).pid;
@@ -170,5 +174,25 @@ describe('supervise-scan', () => {
       expect((await runCommand('flock', ['-n', join(dir, 'lock'), 'true'])).code, name).toBe(0);
       await waitForLog(dir, 'SIGTERM');
     }
+  });
+
+  it('after a SIGKILL of the scan, the next scan stops what each service left before starting it again', async () => {
+    const scanDir = join(makeTempDir(), 'service');
+    writeScript(join(scanDir, 'tree', 'run'), 'sleep 100000 &\nexec sleep 100000');
+    const first = startScan(scanDir);
+    const dir = join(scanDir, 'tree', 'supervise');
+    const oldPid = await waitForServicePid(dir);
+    const oldChild = await waitFor(() => Number(readFileSync(`/proc/${oldPid}/task/${oldPid}/children`, 'utf8').trim().split(' ')[0]) || undefined, {
+      what: 'the backgrounded sleep',
+    });
+    process.kill(first.pid, 'SIGKILL');
+    await first.exited;
+    expect(isAlive(oldPid)).toBe(true);
+
+    startScan(scanDir);
+    const newPid = await waitForServicePid(dir, oldPid);
+    expect(isAlive(oldPid)).toBe(false);
+    expect(isAlive(oldChild)).toBe(false);
+    expect(newPid).not.toBe(oldPid);
   });
 });
