@@ -2,6 +2,7 @@
 // stops every deployment in a finally, whatever happened. A failure is
 // recorded against its peer and rows, and the other peers carry on.
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { cpuTicks, contextSwitches, memoryOf, monoNow, nsToMs, sleep, waitDeadSync, waitFor } from './procs.mjs';
 import { SERVE_ROWS, measureServe } from './serve-bench.mjs';
 import { waitForStamps } from './stamps.mjs';
@@ -27,6 +28,7 @@ export const ROWS = [
   { id: 'memN-pss', metric: 'memory', title: 'memory, {memoryServices} services: PSS per service', unit: 'KiB' },
   { id: 'memN-rss', metric: 'memory', title: 'memory, {memoryServices} services: RSS per service', unit: 'KiB' },
   { id: 'memN-dirty', metric: 'memory', title: 'memory, {memoryServices} services: Private_Dirty per service', unit: 'KiB' },
+  { id: 'restart-noisy', metric: 'noisy', title: 'restart latency beside noisy neighbours (supervise-scan only: control flood, output flood in a crash loop, hung mail, broken section)', unit: 'ms' },
   { id: 'memScan-pss', metric: 'memory', title: 'memory, {scanServices} services (supervise-scan only): PSS per service', unit: 'KiB' },
   { id: 'memScan-startup', metric: 'memory', title: 'start-up, {scanServices} services (supervise-scan only): launch → every service running', unit: 'ms' },
   { id: 'throughput-wall', metric: 'throughput', title: 'output: 200 MB of 100-byte lines through the logger, rotating at 10 MB (ours, multilog, svlogd, s6-log, supervisord)', unit: 'ms' },
@@ -439,5 +441,48 @@ async function measureScanMany(ctx) {
   }
 }
 
+/**
+ * Issue 11: no service can slow another. supervise-scan's restart latency of
+ * one quiet service, measured as the restart row is, while in the same scan
+ * one service's control FIFO is flooded with `h`, one floods its output in
+ * piped mode and exits (a crash loop), one crash-loops with alarms to a mail
+ * server that never answers, and one has a broken config section. Read
+ * against ours-scan's restart row (the same service, no neighbours).
+ */
+async function measureNoisyNeighbours(ctx) {
+  const peer = ctx.peers.find((candidate) => candidate.id === 'ours-scan');
+  if (!peer || !ctx.wants('restart-noisy')) return;
+  ctx.progress('restart latency beside noisy neighbours: ours-scan');
+  const silent = createServer((socket) => socket.on('error', () => {}));
+  await new Promise((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const port = silent.address().port;
+  const services = [
+    { name: 's0', mode: 'pause' },
+    { name: 'hupped', run: "trap '' HUP\nexec sleep 100000" },
+    { name: 'flooder', run: "head -c 2000000 /dev/zero | tr '\\0' x | fold -w 99\nexit 3", conf: ['output_max_bytes : 1M', 'output_backups : 2'] },
+    { name: 'crasher', run: 'exit 1', conf: ['alarm_interval : 60', 'alarm_mail : ops@example.com', `mail_transport : smtp://127.0.0.1:${port}`] },
+    { name: 'broken', run: 'exec sleep 100000', conf: ['max_tries : lots', 'user : no-such-user-here', 'stop_timeout : -4'] },
+  ];
+  const deployment = ctx.newDeployment(peer, 'noisy', services);
+  try {
+    deployment.setup();
+    await deployment.start();
+    await waitForStamps(deployment.services[0].stampFile, 1, { timeoutMs: FIRST_START_TIMEOUT_MS, what: 'ours-scan to start s0' });
+    // Issue 11's control flood: 10,000 `h` into hupped's control before each kill (a FIFO holds 64 KiB: one write).
+    const flood = Buffer.alloc(10_000, 'h');
+    for (let run = 1; run <= ctx.plan.latencyRuns; run++) {
+      ctx.progress(`restart latency beside noisy neighbours, run ${run}/${ctx.plan.latencyRuns}`);
+      await deployment.waitSteady(0);
+      deployment.control(1, flood);
+      ctx.record('restart-noisy', peer.id, await restartOnce(deployment));
+    }
+  } catch (error) {
+    ctx.fail(['restart-noisy'], peer.id, error);
+  } finally {
+    await stopQuietly(ctx, deployment);
+    silent.close();
+  }
+}
+
 /** In the order they run: the quick, noisy-sensitive latency first, while the machine is freshest. */
-export const GROUPS = [measureLatency, measureCrowdedRestart, measureStartup, measureNodeFloor, measureCrashLoop, measureIdleAndMemory1, measureMemoryMany, measureScanMany, measureThroughput, measureServe];
+export const GROUPS = [measureLatency, measureCrowdedRestart, measureNoisyNeighbours, measureStartup, measureNodeFloor, measureCrashLoop, measureIdleAndMemory1, measureMemoryMany, measureScanMany, measureThroughput, measureServe];

@@ -22,18 +22,26 @@ class OursScanDeployment extends Deployment {
     this.services = this.services.map((service) => ({ ...service, stampFile: join(this.scanDir, service.name, 'stamp') }));
   }
 
+  /**
+   * Services with `run` (a shell script's body) and `conf` (their section's
+   * lines) are neighbours that are not the fixture: they stamp nothing.
+   */
   setup() {
     mkdirSync(this.scanDir);
+    const sections = ['[global]', 'alarm_interval : 0'];
     for (const service of this.services) {
       mkdirSync(join(this.scanDir, service.name));
-      symlinkSync(this.fixture, join(this.scanDir, service.name, 'run'));
+      const run = join(this.scanDir, service.name, 'run');
+      if (service.run === undefined) symlinkSync(this.fixture, run);
+      else writeFileSync(run, `#!/bin/sh\n${service.run}\n`, { mode: 0o755 });
+      if (service.conf) sections.push(`[${service.name}]`, ...service.conf);
     }
-    // No alarms and no limits, so a crash loop is never given up on.
-    writeFileSync(join(this.scanDir, 'supervise.conf'), '[global]\nalarm_interval : 0\n');
+    // No alarms and no limits (but where a neighbour asks), so a crash loop is never given up on.
+    writeFileSync(join(this.scanDir, 'supervise.conf'), `${sections.join('\n')}\n`);
   }
 
   async start() {
-    const modes = new Set(this.services.map((service) => service.mode));
+    const modes = new Set(this.services.filter((service) => service.run === undefined).map((service) => service.mode));
     if (modes.size !== 1) throw new Error('supervise-scan passes one environment to every service: one mode per deployment');
     this.scan = this.launch(SUPERVISE_SCAN, [this.scanDir], { env: { ...process.env, STAMP_MODE: [...modes][0], STAMP_FILE: 'stamp' } });
   }
@@ -51,9 +59,14 @@ class OursScanDeployment extends Deployment {
   }
 
   async kill(i) {
+    this.control(i, 'k');
+  }
+
+  /** Writes control bytes as `echo X > control` does, without blocking; a full FIFO (EAGAIN) is thrown. */
+  control(i, bytes) {
     const fd = openSync(join(this.statusDir(i), 'control'), constants.O_WRONLY | constants.O_NONBLOCK);
     try {
-      writeSync(fd, 'k');
+      writeSync(fd, bytes);
     } finally {
       closeSync(fd);
     }
