@@ -58,18 +58,25 @@ export class ScannedService {
       pipe?.close();
       throw error;
     }
-    const log =
-      pipe === null
-        ? null
-        : superviseService({
-            ...runOf(join(dir.path, 'log'), `${dir.name}.log`, claimed[1], context),
-            stdinFd: pipe.readFd,
-          });
-    const main = superviseService({
-      ...runOf(dir.path, dir.name, claimed[0], context),
-      stdoutFd: pipe?.writeFd ?? null,
-      wantDown: dir.down,
-    });
+    let log: ServiceSupervision | null = null;
+    let main: ServiceSupervision;
+    try {
+      if (pipe !== null) log = superviseService({ ...runOf(join(dir.path, 'log'), `${dir.name}.log`, claimed[1], context), stdinFd: pipe.readFd });
+      main = superviseService({ ...runOf(dir.path, dir.name, claimed[0], context), stdoutFd: pipe?.writeFd ?? null, wantDown: dir.down });
+    } catch (error) {
+      // The status directory could not be set up (a FIFO not made): what was taken is given back.
+      closeSync(claimed[0].lockFd);
+      if (log === null) {
+        if (claimed[1]) closeSync(claimed[1].lockFd);
+        pipe?.close();
+      } else {
+        // The log service started: it is stopped and ended as by `d` `x`, and releases its own lock.
+        const started = log;
+        started.control('dx');
+        void started.finished.then(() => pipe?.close());
+      }
+      throw error;
+    }
     return new ScannedService(dir.name, main, log, pipe);
   }
 
