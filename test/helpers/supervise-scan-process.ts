@@ -4,7 +4,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
-import { REPO_ROOT, isAlive, readStatus } from './supervise-process.js';
+import { REPO_ROOT, isAlive, readStatus, readStatusJson } from './supervise-process.js';
+import { signalSessionProcesses } from '../../src/io/session-processes.js';
 import { waitFor } from './wait-for.js';
 
 export const SUPERVISE_SCAN_BIN = join(REPO_ROOT, 'bin/supervise-scan');
@@ -59,7 +60,8 @@ export function startScan(
         // Gone meanwhile.
       }
     }
-    // Services in sessions of their own are not in the scan's group.
+    // Services in sessions of their own are not in the scan's group: each session is killed whole,
+    // so what a service started (a backgrounded child) goes too.
     for (const dir of statusDirsUnder(scanDir)) {
       try {
         const service = readStatus(dir).pid;
@@ -67,6 +69,13 @@ export function startScan(
       } catch {
         // Status unreadable: nothing recorded to kill.
       }
+      let session: number | null = null;
+      try {
+        session = readStatusJson(dir).session;
+      } catch {
+        // No status.json: no session recorded.
+      }
+      if (session !== null && session > 1) signalSessionProcesses(session, 'SIGKILL', []);
     }
   });
   return { child, pid, stderr: () => stderr, exited };
