@@ -285,7 +285,8 @@ export class Supervisor {
         onExit: (exitedPid, code, signal) => {
           const at = this.now();
           // What the service left behind is counted at its exit; the machine decides whether to sweep it.
-          const leftovers = this.countSession(this.state.session);
+          // Under kill_mode process nothing is swept, so /proc is not read (the scan is a restart's largest cost).
+          const leftovers = this.state.config.settings.killMode === 'process' ? 0 : this.countSession(this.state.session);
           this.dispatch({ kind: 'exited', pid: exitedPid, code, signal, at, leftovers });
         },
         onStartFailed: (reason, cause) => this.dispatch({ kind: 'start-failed', reason, cause, at: this.now() }),

@@ -352,7 +352,7 @@ describe('supervisor shell: the sweep of what an exited service left (SPEC secti
     expect(h.pid).toBe(0);
   });
 
-  it('under kill_mode process leaves the session alone and restarts as before', () => {
+  it('under kill_mode process leaves the session alone and restarts as before, without reading /proc at the exit', () => {
     const h = harness({ config: withSettings({ killMode: 'process' }) });
     h.boot();
     h.clock.advance(2000);
@@ -360,6 +360,7 @@ describe('supervisor shell: the sweep of what an exited service left (SPEC secti
     h.exit(100);
     expect(h.pid).toBe(101);
     expect(h.record.signals).toEqual([]);
+    expect(h.sessionLooks).toBe(0);
   });
 
   it('under kill_mode all sends d and h to the whole session', () => {
