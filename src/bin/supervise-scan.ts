@@ -2,22 +2,12 @@
 // foreground (SPEC section 13). Parses, checks SCANDIR, runs; the only process.exit.
 // First: no inspector, whatever signal or environment we were given.
 import '../io/refuse-inspector.js';
-import { statSync } from 'node:fs';
 import { EXIT_SUCCESS, EXIT_UNEXPECTED } from '../core/exit-codes.js';
-import { SuperviseError, describeCause } from '../core/supervise-error.js';
+import { SuperviseError } from '../core/supervise-error.js';
 import { parseScanArgs } from '../cli/supervise-scan-options.js';
 import { setSuperviseTitle } from '../io/process-title.js';
+import { assertDirectory } from '../io/status-dir.js';
 import { runScan } from '../scan/run-scan.js';
-
-function checkScanDir(path: string): void {
-  let isDirectory: boolean;
-  try {
-    isDirectory = statSync(path).isDirectory();
-  } catch (error) {
-    throw new SuperviseError('status-dir-unusable', `unable to use ${path}: ${describeCause(error)}`, { cause: error });
-  }
-  if (!isDirectory) throw new SuperviseError('status-dir-unusable', `unable to use ${path}: not a directory`);
-}
 
 try {
   const parsed = parseScanArgs(process.argv.slice(2));
@@ -25,7 +15,7 @@ try {
     process.stdout.write(`${parsed.text}\n`);
     process.exit(EXIT_SUCCESS);
   } else {
-    checkScanDir(parsed.options.scanDir);
+    assertDirectory(parsed.options.scanDir);
     setSuperviseTitle(process.argv.slice(2), 'supervise-scan');
     runScan(parsed.options);
   }

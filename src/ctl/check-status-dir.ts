@@ -28,6 +28,16 @@ function notStatusDir(dir: string, reason: string): CtlError {
   return new CtlError('usage', `unable to use ${dir}: not a status directory (${reason})`);
 }
 
+/** Whether `path` is a status directory, as assertStatusDir judges it. */
+export function isStatusDir(path: string): boolean {
+  try {
+    assertStatusDir(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function assertStatusDir(dir: string): void {
   const stats = statOrNull(dir);
   if (stats === null) throw notStatusDir(dir, 'it does not exist');

@@ -4,16 +4,7 @@
 // one walks down to `status/` in the first place.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertStatusDir } from './check-status-dir.js';
-
-function isStatusDir(path: string): boolean {
-  try {
-    assertStatusDir(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { isStatusDir } from './check-status-dir.js';
 
 export function completeStatusDirs(current: string): string[] {
   const slash = current.lastIndexOf('/');

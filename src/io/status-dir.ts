@@ -11,6 +11,11 @@ export function prepareStatusDir(path: string): void {
   }
   // mkdir -p succeeds on an existing path only when it is a directory, but a
   // symlink to a file or a race can still leave something else there.
+  assertDirectory(path);
+}
+
+/** Throws `unable to use PATH: REASON` (exit 110) unless `path` is a directory. */
+export function assertDirectory(path: string): void {
   let isDirectory: boolean;
   try {
     isDirectory = statSync(path).isDirectory();

@@ -6,7 +6,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { moduleNameOf } from '../core/module-name.js';
-import { assertStatusDir } from '../ctl/check-status-dir.js';
+import { isStatusDir } from '../ctl/check-status-dir.js';
 import { CtlError } from '../ctl/ctl-error.js';
 import { readStatusJson } from '../ctl/read-service-state.js';
 
@@ -18,15 +18,6 @@ export interface ServedService {
 }
 
 export type ServedDir = { readonly kind: 'status'; readonly dir: string } | { readonly kind: 'scan'; readonly dir: string };
-
-function isStatusDir(path: string): boolean {
-  try {
-    assertStatusDir(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Checks each DIR once at start: a status directory, else any directory is taken as a SCANDIR. */
 export function classifyServedDirs(dirs: readonly string[]): ServedDir[] {
