@@ -34,6 +34,13 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
   // SPEC section 15: without limit_nofile the service gets the soft limit supervise was started with.
   const nofile = { callerSoft: takeCallerNofile(), soft: readOwnNofile().soft };
 
+  // Handled before the first start writes status: a caller that sends TERM as soon as it sees the
+  // service must not meet the default action, which would leave the service behind. Signals are
+  // delivered from the event loop, so `supervision` is set by the time a handler runs.
+  // Ignored since the first import (src/io/refuse-inspector.ts); said here, so a sender learns it.
+  for (const signal of IGNORED_SIGNALS) process.on(signal, () => supervision.notice(`${signal} received: ignored`));
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => supervision.terminate(signal));
+
   const supervision = superviseService({
     statusDir: options.statusDir,
     name: moduleNameOf(options.statusDir),
@@ -48,8 +55,5 @@ export function runDaemon(payload: DaemonPayload, descriptors: DaemonDescriptors
     // The service's processes are told apart by session (SPEC section 11): supervise's own when it leads one, else a new one per start.
     ownSession: !isSessionLeader(),
   });
-  // Ignored since the first import (src/io/refuse-inspector.ts); said here, so a sender learns it.
-  for (const signal of IGNORED_SIGNALS) process.on(signal, () => supervision.notice(`${signal} received: ignored`));
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => supervision.terminate(signal));
   void supervision.finished.then((code) => process.exit(code));
 }
