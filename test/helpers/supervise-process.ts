@@ -9,6 +9,7 @@ import { decodeStatus, type Status } from '../../src/codec/status-codec.js';
 import type { StatusJson } from '../../src/codec/status-json.js';
 import { isSessionLeader, signalSessionProcesses } from '../../src/io/session-processes.js';
 import { makeTempDir } from './temp-dir.js';
+import { SCAN_MODE } from './test-mode.js';
 import { waitFor } from './wait-for.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -156,11 +157,18 @@ export interface SupervisedService {
 /**
  * Starts `supervise -u DIR command...` in a fresh temporary status directory
  * (or `dir`) and returns once it has daemonized and the service runs.
+ * With SUPERVISE_TEST_MODE=scan the service runs under supervise-scan
+ * instead (scanned-supervised.ts).
  */
 export async function startSupervised(
   command: readonly string[],
   options: { dir?: string; args?: readonly string[]; cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<SupervisedService> {
+  if (SCAN_MODE) {
+    // Imported here: scanned-supervised.ts imports this module.
+    const { startScannedService } = await import('./scanned-supervised.js');
+    return startScannedService(command, options);
+  }
   const dir = options.dir ?? join(makeTempDir(), 'status', 'svc');
   killDaemonAfterTest(dir);
   const result = await runCommand(SUPERVISE_BIN, [...(options.args ?? []), '-u', dir, ...command], {

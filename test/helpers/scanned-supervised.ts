@@ -1,0 +1,58 @@
+// startSupervised's scan mode: the service a test asked for, run as the one
+// service of a fresh SCANDIR under supervise-scan (SPEC section 13), so a
+// suite written for `supervise -u DIR command...` runs unchanged against it.
+import { mkdirSync } from 'node:fs';
+import { basename, join, resolve as resolvePath } from 'node:path';
+import { readLog, readStatus, readStatusJson, type SupervisedService } from './supervise-process.js';
+import { startScan, writeScript } from './supervise-scan-process.js';
+import { makeTempDir } from './temp-dir.js';
+import { skipInScanMode } from './test-mode.js';
+import { waitFor } from './wait-for.js';
+
+/** One word for /bin/sh, taken literally. */
+export function shellQuote(word: string): string {
+  return `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/** The `-F PATH` of supervise's options, resolved as supervise would; other options have no supervise-scan counterpart. */
+function configArgs(args: readonly string[], cwd: string): string[] {
+  const config: string[] = [];
+  for (let i = 0; i < args.length; i += 1) {
+    if (args[i] === '-F' && i + 1 < args.length) {
+      config.push('-F', resolvePath(cwd, args[i + 1]));
+      i += 1;
+    } else {
+      skipInScanMode(`supervise option ${args[i]} has no supervise-scan counterpart (SPEC section 13 takes only -F)`);
+    }
+  }
+  return config;
+}
+
+export async function startScannedService(
+  command: readonly string[],
+  options: { dir?: string; args?: readonly string[]; cwd?: string; env?: NodeJS.ProcessEnv },
+): Promise<SupervisedService> {
+  const cwd = options.cwd ?? process.cwd();
+  const config = configArgs(options.args ?? [], cwd);
+  const scanDir = join(makeTempDir('supervise-scan-test-'), 'service');
+  mkdirSync(scanDir);
+  const name = options.dir ? basename(resolvePath(cwd, options.dir)) : 'svc';
+  // exec: the pid in status is the command's own, as with `supervise -u`.
+  writeScript(join(scanDir, name, 'run'), `cd ${shellQuote(cwd)} || exit 111\nexec ${command.map(shellQuote).join(' ')}`);
+  const scan = startScan(scanDir, config, options.env ?? process.env);
+  const dir = join(scanDir, name, 'supervise');
+  // As `supervise -u` returns: once the service was started (it may have exited since) and the
+  // log holds its lines; winston loads after the first start, so lines can lag status until then.
+  await waitFor(
+    () => {
+      if (scan.child.exitCode !== null) throw new Error(`supervise-scan exited ${scan.child.exitCode}: ${scan.stderr()}`);
+      try {
+        return readStatusJson(dir).starts >= 1 && readLog(dir).includes(`service ${name} started`) ? true : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    { what: `the first start of ${name} under supervise-scan ${scanDir}` },
+  );
+  return { dir, daemonPid: scan.pid, servicePid: readStatus(dir).pid };
+}
