@@ -5,6 +5,17 @@ import { defineConfig } from 'vitest/config';
 // with each service under supervise-scan (test/helpers/test-mode.ts).
 const SCAN_MODE_SUITES = [
   'test/e2e/daemon/control.test.ts',
+  'test/e2e/daemon/restart.test.ts',
+  'test/e2e/daemon/stop-timeout.test.ts',
+  'test/e2e/daemon/status-files.test.ts',
+  'test/e2e/daemon/service-lifecycle-restart.test.ts',
+  'test/e2e/daemon/service-lifecycle-stop-ready.test.ts',
+  'test/e2e/daemon/service-settings.test.ts',
+  'test/e2e/daemon/piped-output.test.ts',
+  'test/e2e/daemon/config-reload.test.ts',
+  'test/e2e/alarm/daemon-alarms.test.ts',
+  'test/e2e/alarm/expected-exits.test.ts',
+  'test/e2e/ctl/supervisectl.test.ts',
 ];
 
 export default defineConfig({

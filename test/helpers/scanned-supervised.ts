@@ -1,7 +1,7 @@
 // startSupervised's scan mode: the service a test asked for, run as the one
 // service of a fresh SCANDIR under supervise-scan (SPEC section 13), so a
 // suite written for `supervise -u DIR command...` runs unchanged against it.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, realpathSync } from 'node:fs';
 import { basename, join, resolve as resolvePath } from 'node:path';
 import { readLog, readStatus, readStatusJson, type SupervisedService } from './supervise-process.js';
 import { startScan, writeScript } from './supervise-scan-process.js';
@@ -34,11 +34,24 @@ export async function startScannedService(
 ): Promise<SupervisedService> {
   const cwd = options.cwd ?? process.cwd();
   const config = configArgs(options.args ?? [], cwd);
-  const scanDir = join(makeTempDir('supervise-scan-test-'), 'service');
+  const root = makeTempDir('supervise-scan-test-');
+  // A service run as another user (the user key) must reach its ./run.
+  chmodSync(root, 0o755);
+  const scanDir = join(root, 'service');
   mkdirSync(scanDir);
   const name = options.dir ? basename(resolvePath(cwd, options.dir)) : 'svc';
+  const serviceDir = join(scanDir, name);
+  // The service starts where supervise would have started it: the test's cwd, unless the directory
+  // key moved it (then it is not in SCANDIR/NAME). A cwd the service's user may not enter is kept
+  // by supervise's service as inherited; here it stays in SCANDIR/NAME.
   // exec: the pid in status is the command's own, as with `supervise -u`.
-  writeScript(join(scanDir, name, 'run'), `cd ${shellQuote(cwd)} || exit 111\nexec ${command.map(shellQuote).join(' ')}`);
+  writeScript(
+    join(serviceDir, 'run'),
+    [
+      `if [ "$(pwd -P)" = ${shellQuote(join(realpathSync(scanDir), name))} ]; then cd ${shellQuote(cwd)} 2>/dev/null; fi`,
+      `exec ${command.map(shellQuote).join(' ')}`,
+    ].join('\n'),
+  );
   const scan = startScan(scanDir, config, options.env ?? process.env);
   const dir = join(scanDir, name, 'supervise');
   // As `supervise -u` returns: once the service was started (it may have exited since) and the

@@ -184,3 +184,15 @@ export async function startSupervised(
 export function waitForDaemonExit(daemonPid: number, timeoutMs = 10_000): Promise<true> {
   return waitFor(() => !isAlive(daemonPid), { what: `supervise daemon ${daemonPid} to exit`, timeoutMs });
 }
+
+/**
+ * Waits for the service's supervision to end: the daemon gone, or under
+ * supervise-scan, which goes on supervising, the service's lock free.
+ */
+export function waitForSupervisionEnd(service: SupervisedService, timeoutMs = 10_000): Promise<true> {
+  if (!SCAN_MODE) return waitForDaemonExit(service.daemonPid, timeoutMs);
+  return waitFor(async () => (await runCommand('flock', ['-n', join(service.dir, 'lock'), 'true'])).code === 0, {
+    what: `the supervision of ${service.dir} to end and free its lock`,
+    timeoutMs,
+  });
+}

@@ -6,6 +6,16 @@ import { it, TestRunner } from 'vitest';
 
 export const SCAN_MODE = process.env.SUPERVISE_TEST_MODE === 'scan';
 
+/** The differences SPEC section 13 makes, as skip reasons. */
+export const SCAN_DIFFERS = {
+  x: 'under supervise-scan x ends that service\'s supervision, not the process (SPEC section 13)',
+  gaveUp: 'under supervise-scan giving up ends that service\'s supervision, not the process (SPEC section 13)',
+  session: 'under supervise-scan each service has a session of its own, not supervise\'s (SPEC section 13)',
+  foreground: 'supervise-scan runs in the foreground: its stdio is the caller\'s, not /dev/null (SPEC section 13)',
+  runScript: 'under supervise-scan the command is SCANDIR/NAME/run (SPEC section 13)',
+  statusDir: 'under supervise-scan the status directory is SCANDIR/NAME/supervise, not a path of the caller\'s (SPEC section 13)',
+} as const;
+
 /**
  * `it`, but skipped in scan mode. `reason` names what SPEC section 13 says
  * differs under supervise-scan, so the skip says why it is not a bug.

@@ -19,6 +19,7 @@ import {
   waitForDaemonExit,
   writeControl,
 } from '../../helpers/supervise-process.js';
+import { itUnlessScan, SCAN_DIFFERS } from '../../helpers/test-mode.js';
 
 const SUBJECT_DATE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d /;
 const host = hostname().replace(/\.baidu\.com$/, '');
@@ -30,7 +31,7 @@ function writeConfig(lines: string[]): string {
 }
 
 describe('giving up', () => {
-  it('starts a service that exits at once three times under max_tries 2, then alarms, writes pid 0 and want d, and exits', async () => {
+  itUnlessScan(SCAN_DIFFERS.gaveUp)('starts a service that exits at once three times under max_tries 2, then alarms, writes pid 0 and want d, and exits', async () => {
     const sink = await startSmtpSink();
     const conf = writeConfig([
       '[global]',
@@ -77,7 +78,7 @@ describe('alarm windows', () => {
     writeControl(dir, 'd');
   });
 
-  it('reports a SIGSEGV as a core dump and gives up past max_tries_if_coredumped', async () => {
+  itUnlessScan(SCAN_DIFFERS.gaveUp)('reports a SIGSEGV as a core dump and gives up past max_tries_if_coredumped', async () => {
     const sink = await startSmtpSink();
     const conf = writeConfig([
       '[global]', 'alarm_interval : 60', 'max_tries_if_coredumped : 1', 'alarm_mail : ops@example.com', `mail_transport : ${sink.url}`,

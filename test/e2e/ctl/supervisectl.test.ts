@@ -14,13 +14,14 @@ import {
   readStatusJson,
   runCommand,
   startSupervised,
-  waitForDaemonExit,
+  waitForSupervisionEnd,
   waitForServicePid,
   writeControl,
 } from '../../helpers/supervise-process.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 import { createUnprivilegedUser } from '../../helpers/unprivileged-user.js';
 import { waitFor } from '../../helpers/wait-for.js';
+import { itUnlessScan, SCAN_DIFFERS } from '../../helpers/test-mode.js';
 
 const IGNORE_TERM = join(FIXTURES, 'ignore-term.sh');
 const PRINT = join(FIXTURES, 'print.sh');
@@ -36,7 +37,7 @@ function ctl(...args: string[]) {
 async function stoppedStatusDir(): Promise<string> {
   const service = await startSupervised([FOREVER]);
   writeControl(service.dir, 'dx');
-  await waitForDaemonExit(service.daemonPid);
+  await waitForSupervisionEnd(service);
   return service.dir;
 }
 
@@ -134,7 +135,7 @@ describe('supervisectl status', () => {
 });
 
 describe('supervisectl verbs with --wait', () => {
-  it('stop waits for pid 0, start for a pid, restart for a new pid, exit for supervise gone', async () => {
+  itUnlessScan(SCAN_DIFFERS.x)('stop waits for pid 0, start for a pid, restart for a new pid, exit for supervise gone', async () => {
     const service = await startSupervised([FOREVER]);
 
     const stop = await ctl('stop', '--wait', service.dir);
@@ -330,7 +331,7 @@ describe('supervisectl without a supervise, or without a status directory', () =
   });
 
   // Issue 16: a permission problem must never read as "supervise not running".
-  it('names the path and "permission denied", exit 1, for a user who may not use root\'s status directory', async () => {
+  itUnlessScan(SCAN_DIFFERS.statusDir)('names the path and "permission denied", exit 1, for a user who may not use root\'s status directory', async () => {
     const user = await createUnprivilegedUser();
     const root = makeTempDir();
     chmodSync(root, 0o755);

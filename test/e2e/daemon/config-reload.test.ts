@@ -38,8 +38,7 @@ describe('reloading the config', () => {
     const note = `${conf} line 5: max_tries 0 in [web] does not override [global]'s 5`;
     const notesIn = (log: string) => log.split('\n').filter((line) => line.startsWith('[WARNING] ') && line.includes(note)).length;
     writeFileSync(conf, configWith(60));
-    const dir = join(makeTempDir(), 'status', 'web');
-    await startSupervised([join(FIXTURES, 'forever.sh')], { dir, args: ['-F', conf] });
+    const { dir } = await startSupervised([join(FIXTURES, 'forever.sh')], { dir: join(makeTempDir(), 'status', 'web'), args: ['-F', conf] });
     const atStart = await waitForLog(dir, note, 'supervise.log.wf');
     expect(notesIn(atStart)).toBe(1);
     expect(atStart).not.toContain('unable to parse');

@@ -16,9 +16,7 @@ import {
   waitForServicePid,
   writeControl,
 } from '../../helpers/supervise-process.js';
-import { itUnlessScan } from '../../helpers/test-mode.js';
-
-const X_ENDS_ONE_SERVICE = 'under supervise-scan x ends that service\'s supervision, not the process (SPEC section 13)';
+import { itUnlessScan, SCAN_DIFFERS } from '../../helpers/test-mode.js';
 
 
 function processState(pid: number): string {
@@ -61,7 +59,7 @@ describe('control bytes', () => {
     expect(countLogLines(dir, /service svc started/)).toBe(2);
   });
 
-  itUnlessScan(X_ENDS_ONE_SERVICE)('x with the service up waits for it to go down, then exits leaving pid 0', async () => {
+  itUnlessScan(SCAN_DIFFERS.x)('x with the service up waits for it to go down, then exits leaving pid 0', async () => {
     const { dir, daemonPid, servicePid } = await startSupervised([FOREVER]);
     writeControl(dir, 'x\n');
     await waitFor(() => countLogLines(dir, /control command x/) === 1 || undefined, { what: 'x logged' });
@@ -73,7 +71,7 @@ describe('control bytes', () => {
     expect(readLog(dir)).toContain('supervise svc exiting');
   });
 
-  itUnlessScan(X_ENDS_ONE_SERVICE)('x with the service down exits at once', async () => {
+  itUnlessScan(SCAN_DIFFERS.x)('x with the service down exits at once', async () => {
     const { dir, daemonPid } = await startSupervised([FOREVER]);
     writeControl(dir, 'd');
     await waitFor(() => readStatus(dir).pid === 0 || undefined, { what: 'the service down' });

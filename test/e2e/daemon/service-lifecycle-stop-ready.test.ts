@@ -20,6 +20,7 @@ import {
   writeControl,
   type CommandResult,
 } from '../../helpers/supervise-process.js';
+import { itUnlessScan, SCAN_DIFFERS } from '../../helpers/test-mode.js';
 
 const recordSignal = join(FIXTURES, 'record-signal.mjs');
 const readyWhenFile = join(FIXTURES, 'ready-when-file.mjs');
@@ -62,7 +63,7 @@ describe('stop_signal', () => {
   });
 
   // `dx` is what supervisectl exit writes (SPEC section 10; the verb itself is issue 14's).
-  it('is what d then x (supervisectl exit) sends: USR1', async () => {
+  itUnlessScan(SCAN_DIFFERS.x)('is what d then x (supervisectl exit) sends: USR1', async () => {
     const service = await startRecorder(['stop_signal : USR1']);
     writeControl(service.dir, 'dx');
     await waitForDaemonExit(service.daemonPid);
@@ -115,7 +116,7 @@ describe('ready_fd and ready_timeout', () => {
     return { ...service, readyFile };
   }
 
-  it('status.json says not ready until the service writes its newline on ready_fd, then ready and since when', async () => {
+  itUnlessScan(SCAN_DIFFERS.foreground)('status.json says not ready until the service writes its newline on ready_fd, then ready and since when', async () => {
     const service = await startNotReady(['ready_fd : 3']);
     expect(readStatusJson(service.dir)).toMatchObject({ state: 'up', pid: service.servicePid, ready: false, readySince: null, readyTimedOut: false });
     // supervise holds the read end of the service's ready_fd until the newline comes.

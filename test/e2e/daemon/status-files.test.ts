@@ -13,6 +13,7 @@ import {
   waitForDaemonExit,
   writeControl,
 } from '../../helpers/supervise-process.js';
+import { itUnlessScan, SCAN_DIFFERS } from '../../helpers/test-mode.js';
 
 
 function okOpensForWriting(dir: string): boolean {
@@ -55,7 +56,7 @@ describe('status directory files', () => {
     expect(flock.code).not.toBe(0);
   });
 
-  it('makes the daemon a session leader with the service in its session', async () => {
+  itUnlessScan(SCAN_DIFFERS.session)('makes the daemon a session leader with the service in its session', async () => {
     const { daemonPid, servicePid } = await startSupervised([FOREVER]);
     expect(sessionOf(daemonPid)).toEqual({ pgrp: daemonPid, session: daemonPid });
     expect(sessionOf(servicePid).session).toBe(daemonPid);
@@ -63,7 +64,7 @@ describe('status directory files', () => {
     expect(pgrep.stdout.trim().split('\n').map(Number).sort()).toEqual([daemonPid, servicePid].sort());
   });
 
-  it('creates the directory 0700 and the FIFOs and lock 0600, with stdio on /dev/null', async () => {
+  itUnlessScan(SCAN_DIFFERS.foreground)('creates the directory 0700 and the FIFOs and lock 0600, with stdio on /dev/null', async () => {
     const { dir, daemonPid } = await startSupervised([FOREVER]);
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     for (const fifo of ['control', 'ok']) {
@@ -77,7 +78,7 @@ describe('status directory files', () => {
     }
   });
 
-  it('lets ok be opened for writing exactly while supervise runs', async () => {
+  itUnlessScan(SCAN_DIFFERS.x)('lets ok be opened for writing exactly while supervise runs', async () => {
     const { dir, daemonPid, servicePid } = await startSupervised([FOREVER]);
     expect(okOpensForWriting(dir)).toBe(true);
     writeControl(dir, 'x');
@@ -98,7 +99,7 @@ describe('status directory files', () => {
     }
   });
 
-  it('writes status.json with the same state', async () => {
+  itUnlessScan(SCAN_DIFFERS.runScript)('writes status.json with the same state', async () => {
     const { dir, daemonPid, servicePid } = await startSupervised([FOREVER]);
     const json = readStatusJson(dir);
     expect(json).toMatchObject({
