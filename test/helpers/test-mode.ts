@@ -25,7 +25,10 @@ export function itUnlessScan(reason: string): ReturnType<typeof it.skipIf> {
   return it.skipIf(SCAN_MODE);
 }
 
-/** Skips the running test in scan mode, with `reason` in the report; nothing otherwise. */
+/**
+ * Skips the running test in scan mode, with `reason` in the report; nothing otherwise.
+ * Call it before the test starts anything: vitest runs no onTestFinished after a dynamic skip.
+ */
 export function skipInScanMode(reason: string): void {
   if (!SCAN_MODE) return;
   const test = TestRunner.getCurrentTest();
