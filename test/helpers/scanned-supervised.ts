@@ -1,7 +1,7 @@
 // startSupervised's scan mode: the service a test asked for, run as the one
 // service of a fresh SCANDIR under supervise-scan (SPEC section 13), so a
 // suite written for `supervise -u DIR command...` runs unchanged against it.
-import { chmodSync, mkdirSync, realpathSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
 import { basename, join, resolve as resolvePath } from 'node:path';
 import { readLog, readStatus, readStatusJson, type SupervisedService } from './supervise-process.js';
 import { startScan, writeScript } from './supervise-scan-process.js';
@@ -67,5 +67,19 @@ export async function startScannedService(
     },
     { what: `the first start of ${name} under supervise-scan ${scanDir}` },
   );
-  return { dir, daemonPid: scan.pid, servicePid: readStatus(dir).pid };
+  // `supervise -u` returns once the command was exec'ed; here the run script execs it a moment after
+  // its start: wait until the pid no longer runs the script (or is gone), so /proc shows the command.
+  const servicePid = readStatus(dir).pid;
+  const runScript = join(serviceDir, 'run');
+  await waitFor(
+    () => {
+      try {
+        return readFileSync(`/proc/${servicePid}/cmdline`, 'utf8').includes(runScript) ? undefined : true;
+      } catch {
+        return true;
+      }
+    },
+    { what: `pid ${servicePid} to exec its command instead of ${runScript}` },
+  );
+  return { dir, daemonPid: scan.pid, servicePid };
 }
