@@ -5,7 +5,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
 import { REPO_ROOT, isAlive, readStatus, readStatusJson } from './supervise-process.js';
-import { signalSessionProcesses } from '../../src/io/session-processes.js';
+import { isSessionLeader, signalSessionProcesses } from '../../src/io/session-processes.js';
 import { waitFor } from './wait-for.js';
 
 export const SUPERVISE_SCAN_BIN = join(REPO_ROOT, 'bin/supervise-scan');
@@ -63,19 +63,25 @@ export function startScan(
     // Services in sessions of their own are not in the scan's group: each session is killed whole,
     // so what a service started (a backgrounded child) goes too.
     for (const dir of statusDirsUnder(scanDir)) {
+      // status.json names the session, but a scan killed between writing status and status.json
+      // left the one before the start (no session): the service pid, a session leader here, names it too.
+      const sessions = new Set<number>();
       try {
-        const service = readStatus(dir).pid;
-        if (service !== 0 && isAlive(service)) process.kill(service, 'SIGKILL');
-      } catch {
-        // Status unreadable: nothing recorded to kill.
-      }
-      let session: number | null = null;
-      try {
-        session = readStatusJson(dir).session;
+        const session = readStatusJson(dir).session;
+        if (session !== null && session > 1) sessions.add(session);
       } catch {
         // No status.json: no session recorded.
       }
-      if (session !== null && session > 1) signalSessionProcesses(session, 'SIGKILL', []);
+      try {
+        const service = readStatus(dir).pid;
+        if (service !== 0 && isAlive(service)) {
+          if (isSessionLeader(service)) sessions.add(service);
+          process.kill(service, 'SIGKILL');
+        }
+      } catch {
+        // Status unreadable: nothing recorded to kill.
+      }
+      for (const session of sessions) signalSessionProcesses(session, 'SIGKILL', []);
     }
   });
   return { child, pid, stderr: () => stderr, exited };
