@@ -1,7 +1,7 @@
 // Runs the built supervise-scan on a real SCANDIR and makes sure the scan and
 // every service it started are gone when the test finishes.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
 import { REPO_ROOT, isAlive, readStatus, readStatusJson } from './supervise-process.js';
@@ -53,13 +53,19 @@ export function startScan(
   );
   const pid = child.pid as number;
   onTestFinished(() => {
+    // The scan's children are its services, each leading a session of its own: stopped first, the scan
+    // starts no more of them, and every one it has is known, whatever status it wrote last.
+    const childSessions = new Set<number>();
     if (isAlive(pid)) {
       try {
+        process.kill(pid, 'SIGSTOP');
+        for (const child of childrenOf(pid)) childSessions.add(child);
         process.kill(-pid, 'SIGKILL');
       } catch {
         // Gone meanwhile.
       }
     }
+    for (const session of childSessions) signalSessionProcesses(session, 'SIGKILL', []);
     // Services in sessions of their own are not in the scan's group: each session is killed whole,
     // so what a service started (a backgrounded child) goes too.
     for (const dir of statusDirsUnder(scanDir)) {
@@ -90,4 +96,18 @@ export function startScan(
 /** Waits until the scan's stderr matches. */
 export function waitForScanLine(scan: RunningScan, expected: RegExp, timeoutMs = 10_000): Promise<string> {
   return waitFor(() => (expected.test(scan.stderr()) ? scan.stderr() : undefined), { what: `${expected} on supervise-scan's stderr`, timeoutMs });
+}
+
+/** The pids of `pid`'s children, from /proc (every thread's list). */
+function childrenOf(pid: number): number[] {
+  const children: number[] = [];
+  try {
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      const text = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
+      if (text !== '') children.push(...text.split(' ').map(Number));
+    }
+  } catch {
+    // Gone: its children were reparented and are found by their status instead.
+  }
+  return children;
 }
