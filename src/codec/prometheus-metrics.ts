@@ -30,9 +30,6 @@ interface Family {
   readonly samples: (status: StatusJson, labels: Labels) => Sample[];
 }
 
-/** Helper "life" adds `ready` to status.json; older files lack it, and then up counts as ready. */
-type WithReady = StatusJson & { readonly ready?: unknown };
-
 function one(labels: Labels, value: number | boolean): Sample[] {
   return [{ labels, value: typeof value === 'boolean' ? Number(value) : value }];
 }
@@ -73,10 +70,8 @@ const SERVICE_FAMILIES: readonly Family[] = [
     name: 'supervise_service_ready',
     type: 'gauge',
     help: '1 when the service is up and ready (up counts as ready without ready_fd).',
-    samples: (status, labels) => {
-      const { ready } = status as WithReady;
-      return one(labels, status.pid > 0 && (typeof ready === 'boolean' ? ready : true));
-    },
+    // A status.json written before section 15 has no `ready`: up then counts as ready.
+    samples: (status, labels) => one(labels, status.pid > 0 && status.ready !== false),
   },
   {
     name: 'supervise_service_start_time_seconds',
