@@ -6,7 +6,7 @@
 // inheriting one end of a socket pair: a descriptor Node opens itself is
 // close-on-exec, an inherited one is not, and Node cannot change that, so the
 // service would inherit it.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -62,6 +62,21 @@ export interface DaemonLaunch {
   dismiss(): void;
 }
 
+/** How long a caller waits for a daemon that reported a failure to exit, before returning anyway. */
+const DAEMON_EXIT_GRACE_MS = 5000;
+
+function exited(child: ChildProcess, graceMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    // Kept referenced: the child was unref'ed, and the timer holds the loop open until it exits.
+    const timer = setTimeout(resolve, graceMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 const DAEMON_GONE: HandoffResult = { ok: false, exitCode: EXIT_LOCK, message: 'the daemon exited before starting the service; see supervise.log.wf' };
 
 /**
@@ -113,7 +128,11 @@ export function spawnDaemon(daemonScript: string, displayArgs: readonly string[]
       socket.write(`${JSON.stringify(payload)}\n`);
       const line = await readLine(socket);
       finish(socket);
-      return line === null ? DAEMON_GONE : (JSON.parse(line) as HandoffResult);
+      const result = line === null ? DAEMON_GONE : (JSON.parse(line) as HandoffResult);
+      // A daemon that failed is on its way out: the caller returns once it
+      // is gone, so a script that sees the failure never sees it running.
+      if (!result.ok) await exited(child, DAEMON_EXIT_GRACE_MS);
+      return result;
     },
     dismiss() {
       // A daemon that connected sees its socket close; one that had not finds no socket.
