@@ -24,6 +24,7 @@ import { findPreviousLeftovers, findPreviousService } from '../io/previous-servi
 import { isSameProcessRunning, readProcStat, ticksToUnixMs } from '../io/proc-process.js';
 import { listSessionProcesses, signalSessionProcesses } from '../io/session-processes.js';
 import { pauseAfterSpawnForTests } from '../io/test-switches.js';
+import { noteServiceStarted } from '../io/heap-upkeep.js';
 import { runRestartHook } from '../io/restart-hook.js';
 import { ServiceOutputError } from '../io/service-output.js';
 import { signalService, startService } from '../io/service-process.js';
@@ -170,13 +171,13 @@ export function superviseService(options: ServiceSupervisionOptions): ServiceSup
       statusWriter.recordBeforeFirstStart(supervisor.current);
       try {
         try {
-          return pauseAfterSpawnForTests(start());
+          return noteStarted(pauseAfterSpawnForTests(start()));
         } catch (error) {
           // The directory the outputs are opened in was removed (inotify may not have said so yet):
           // re-create it and try once more. Looking first at every start would slow every restart.
           if (!isMissingDirectory(error)) throw error;
           keeper.check(false);
-          return start();
+          return noteStarted(start());
         }
       } catch (error) {
         // __stdout or __stderr cannot be opened (a directory, another user's file, a FIFO nobody reads).
@@ -414,4 +415,10 @@ class StatusWriter {
       return false;
     }
   }
+}
+
+/** A spawned service counts towards the process's next full collection (src/io/heap-upkeep.ts). */
+function noteStarted(pid: number | null): number | null {
+  if (pid !== null) noteServiceStarted();
+  return pid;
 }

@@ -17,15 +17,15 @@ const STAT_STARTTIME = 19;
 
 /** The process behind `pid`, or null when there is none (or it vanished while read). */
 export function readProcProcess(pid: number): ProcProcess | null {
-  let stat: string;
+  const stat = readProcStat(pid);
+  if (stat === null) return null;
   let cmdline: string;
   try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
   } catch {
     return null;
   }
-  const { state, sessionId, startTicks } = parseProcStat(stat);
+  const { state, sessionId, startTicks } = stat;
   return {
     argv: cmdline === '' ? [] : cmdline.replace(/\0$/, '').split('\0'),
     startedAtMs: ticksToUnixMs(startTicks),
@@ -42,9 +42,40 @@ export interface ProcStat {
   startTicks: number;
 }
 
-export function parseProcStat(stat: string): ProcStat {
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { state: fields[STAT_STATE], sessionId: Number(fields[STAT_SESSION]), startTicks: Number(fields[STAT_STARTTIME]) };
+const SPACE = 0x20;
+const CLOSING_PARENTHESIS = 0x29;
+const DIGIT_ZERO = 0x30;
+
+/**
+ * Reads the fields supervise uses straight from the bytes, making no
+ * strings: a sweep reads every process's line at each exit, and splitting
+ * each into fifty strings made a restart's garbage, which the daemon's heap
+ * grew to hold. Null when the line is cut short.
+ */
+export function parseProcStat(bytes: Uint8Array, length: number = bytes.length): ProcStat | null {
+  let at = bytes.lastIndexOf(CLOSING_PARENTHESIS, length - 1) + 2;
+  if (at < 2 || at >= length) return null;
+  const state = String.fromCharCode(bytes[at]);
+  let sessionId = -1;
+  let field = STAT_STATE;
+  for (; at < length && field < STAT_STARTTIME; at++) {
+    if (bytes[at] !== SPACE) continue;
+    field++;
+    if (field === STAT_SESSION) sessionId = readDecimal(bytes, at + 1, length);
+  }
+  if (field !== STAT_STARTTIME) return null;
+  return { state, sessionId, startTicks: readDecimal(bytes, at, length) };
+}
+
+/** The unsigned decimal number at `at`, up to the next non-digit. */
+function readDecimal(bytes: Uint8Array, at: number, length: number): number {
+  let value = 0;
+  for (let i = at; i < length; i++) {
+    const digit = bytes[i] - DIGIT_ZERO;
+    if (digit < 0 || digit > 9) break;
+    value = value * 10 + digit;
+  }
+  return value;
 }
 
 // One line of /proc/PID/stat is at most a few hundred bytes; a sweep reads
@@ -60,8 +91,7 @@ export function readProcStat(pid: number): ProcStat | null {
     return null;
   }
   try {
-    const length = readSync(fd, statBuffer, 0, statBuffer.length, 0);
-    return parseProcStat(statBuffer.toString('latin1', 0, length));
+    return parseProcStat(statBuffer, readSync(fd, statBuffer, 0, statBuffer.length, 0));
   } catch {
     return null;
   } finally {
