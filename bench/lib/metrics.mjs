@@ -29,6 +29,10 @@ export const ROWS = [
   { id: 'memN-rss', metric: 'memory', title: 'memory, {memoryServices} services: RSS per service', unit: 'KiB' },
   { id: 'memN-dirty', metric: 'memory', title: 'memory, {memoryServices} services: Private_Dirty per service', unit: 'KiB' },
   { id: 'restart-noisy', metric: 'noisy', title: 'restart latency beside noisy neighbours (supervise-scan only: control flood, output flood in a crash loop, hung mail, broken section)', unit: 'ms' },
+  { id: 'many-startup', metric: 'many', title: '{memoryServices} services: launch → every service running', unit: 'ms' },
+  { id: 'many-restart', metric: 'many', title: '{memoryServices} services: restart latency of one of them, kill -9 → new start', unit: 'ms' },
+  { id: 'many-idle-ticks', metric: 'many', title: '{memoryServices} idle services: CPU ticks in {idleSeconds} s', unit: 'ticks' },
+  { id: 'many-idle-switches', metric: 'many', title: '{memoryServices} idle services: context switches in {idleSeconds} s', unit: 'switches' },
   { id: 'memScan-pss', metric: 'memory', title: 'memory, {scanServices} services (supervise-scan only): PSS per service', unit: 'KiB' },
   { id: 'memScan-startup', metric: 'memory', title: 'start-up, {scanServices} services (supervise-scan only): launch → every service running', unit: 'ms' },
   { id: 'throughput-wall', metric: 'throughput', title: 'output: 200 MB of 100-byte lines through the logger, rotating at 10 MB (ours, multilog, svlogd, s6-log, supervisord)', unit: 'ms' },
@@ -76,6 +80,17 @@ async function startDeployment(ctx, peer, purpose, services, timeoutMs = FIRST_S
     await stopQuietly(ctx, deployment);
     throw error;
   }
+}
+
+/** Like startDeployment, and how long from launch until the last service's first start. */
+async function startDeploymentTimed(ctx, peer, purpose, services, timeoutMs) {
+  const launchedAt = monoNow();
+  const deployment = await startDeployment(ctx, peer, purpose, services, timeoutMs);
+  const lastStart = deployment.services.reduce((latest, _, i) => {
+    const first = deployment.stamps(i)[0].monoNs;
+    return first > latest ? first : latest;
+  }, 0n);
+  return { deployment, startupMs: nsToMs(lastStart - launchedAt) };
 }
 
 async function stopQuietly(ctx, deployment) {
@@ -425,19 +440,72 @@ async function measureScanMany(ctx) {
   ctx.progress(`supervise-scan with ${count} services`);
   let deployment;
   try {
-    const launchedAt = monoNow();
-    deployment = await startDeployment(ctx, peer, 'scan-many', pauseServices(count), 30_000 + count * 200);
-    const lastStart = deployment.services.reduce((latest, _, i) => {
-      const first = deployment.stamps(i)[0].monoNs;
-      return first > latest ? first : latest;
-    }, 0n);
-    ctx.record('memScan-startup', peer.id, nsToMs(lastStart - launchedAt));
+    let startupMs;
+    ({ deployment, startupMs } = await startDeploymentTimed(ctx, peer, 'scan-many', pauseServices(count), 30_000 + count * 200));
+    ctx.record('memScan-startup', peer.id, startupMs);
     await sleep(peer.settleMs);
     ctx.record('memScan-pss', peer.id, sumMemory(deployment.supervisorPids()).pssKiB / count);
   } catch (error) {
     ctx.fail(['memScan-pss', 'memScan-startup'], peer.id, error);
   } finally {
     if (deployment) await stopQuietly(ctx, deployment);
+  }
+}
+
+/**
+ * Issue 11's scale rows, every peer with the same {memoryServices} services:
+ * launch to every service running (one peer at a time, the others not yet
+ * started), then all of them idle at once for the idle window after the
+ * settling time, then restart latency of service 0 among the others, the
+ * peers in turn as in the restart row.
+ */
+async function measureManyServices(ctx) {
+  if (!ctx.wants('many-startup')) return;
+  const count = ctx.plan.memoryServices;
+  const rowIds = ['many-startup', 'many-restart', 'many-idle-ticks', 'many-idle-switches'];
+  const deployments = [];
+  try {
+    for (const peer of ctx.peers) {
+      ctx.progress(`${count} services: starting ${peer.id}`);
+      try {
+        const { deployment, startupMs } = await startDeploymentTimed(ctx, peer, 'many', pauseServices(count), 30_000 + count * 200);
+        deployments.push(deployment);
+        ctx.record('many-startup', peer.id, startupMs);
+      } catch (error) {
+        ctx.fail(rowIds, peer.id, error);
+      }
+    }
+    ctx.progress(`${count} services: ${ctx.plan.settleSeconds} s settling, then ${ctx.plan.idleSeconds} s idle window; all peers at once`);
+    const since = Date.now();
+    const idle = deployments.map(async (deployment) => {
+      const series = [{ second: 0, ...readCounters(deployment) }];
+      await sampleCounters(deployment, since, ctx.plan.settleSeconds, series);
+      const settled = series.at(-1);
+      await sampleCounters(deployment, since, ctx.plan.settleSeconds + ctx.plan.idleSeconds, series);
+      const after = series.at(-1);
+      ctx.attach('manyIdleSeries', deployment.peer.id, series);
+      if (after.starts !== settled.starts) throw new Error('service 0 restarted during the idle window');
+      ctx.record('many-idle-ticks', deployment.peer.id, after.ticks - settled.ticks);
+      ctx.record('many-idle-switches', deployment.peer.id, after.switches - settled.switches);
+    });
+    const results = await Promise.allSettled(idle);
+    results.forEach((result, i) => {
+      if (result.status === 'rejected') ctx.fail(['many-idle-ticks', 'many-idle-switches'], deployments[i].peer.id, result.reason);
+    });
+    const active = new Set(deployments);
+    for (let run = 1; run <= ctx.plan.latencyRuns; run++) {
+      ctx.progress(`${count} services: restart latency of one, run ${run}/${ctx.plan.latencyRuns}`);
+      for (const deployment of active) {
+        try {
+          ctx.record('many-restart', deployment.peer.id, await restartOnce(deployment));
+        } catch (error) {
+          ctx.fail(['many-restart'], deployment.peer.id, error);
+          active.delete(deployment);
+        }
+      }
+    }
+  } finally {
+    await Promise.all(deployments.map((deployment) => stopQuietly(ctx, deployment)));
   }
 }
 
@@ -485,4 +553,4 @@ async function measureNoisyNeighbours(ctx) {
 }
 
 /** In the order they run: the quick, noisy-sensitive latency first, while the machine is freshest. */
-export const GROUPS = [measureLatency, measureCrowdedRestart, measureNoisyNeighbours, measureStartup, measureNodeFloor, measureCrashLoop, measureIdleAndMemory1, measureMemoryMany, measureScanMany, measureThroughput, measureServe];
+export const GROUPS = [measureLatency, measureCrowdedRestart, measureNoisyNeighbours, measureStartup, measureNodeFloor, measureCrashLoop, measureIdleAndMemory1, measureMemoryMany, measureScanMany, measureManyServices, measureThroughput, measureServe];

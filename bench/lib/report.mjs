@@ -40,6 +40,13 @@ export const GOALS = [
       return few * plan.memoryServices <= 60 * MIB && perAdded <= 300;
     },
   },
+  // Issue 11: one service among {memoryServices} restarts within 1.5x daemontools' svscan, and idle services cost nothing.
+  {
+    row: 'many-restart',
+    text: 'ours-scan ≤ 1.5× daemontools',
+    evaluate: (m) => known(m('many-restart', 'ours-scan'), m('many-restart', 'daemontools')) && m('many-restart', 'ours-scan') <= 1.5 * m('many-restart', 'daemontools'),
+  },
+  { row: 'many-idle-switches', text: 'ours-scan 0', evaluate: (m) => known(m('many-idle-switches', 'ours-scan')) && m('many-idle-switches', 'ours-scan') === 0 },
   // Issue 10: throughput at least that of the fastest C logger, CPU per MB at most 1.5x its.
   {
     row: 'throughput-wall',
