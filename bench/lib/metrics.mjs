@@ -204,6 +204,22 @@ async function measureLatency(ctx) {
   }
 }
 
+/** latencyRuns rounds of restartOnce over the deployments, in turn; a peer that fails is left out of later rounds. */
+async function restartRounds(ctx, deployments, rowId, what) {
+  const active = new Set(deployments);
+  for (let run = 1; run <= ctx.plan.latencyRuns; run++) {
+    ctx.progress(`${what}, run ${run}/${ctx.plan.latencyRuns}`);
+    for (const deployment of active) {
+      try {
+        ctx.record(rowId, deployment.peer.id, await restartOnce(deployment));
+      } catch (error) {
+        ctx.fail([rowId], deployment.peer.id, error);
+        active.delete(deployment);
+      }
+    }
+  }
+}
+
 /**
  * Restart latency on a machine running crowdSize more processes (sleeps of
  * the bench's own): ours reads /proc/*\/stat at each exit to find what the
@@ -222,18 +238,7 @@ async function measureCrowdedRestart(ctx) {
     await waitFor(() => crowd.every((child) => child.pid !== undefined) || undefined, { what: 'the crowd to start', timeoutMs: 60_000, intervalMs: 50 });
     const deployments = await startEach(ctx, 'crowded', pauseServices(1), ['restart-crowded']);
     try {
-      const active = new Set(deployments);
-      for (let run = 1; run <= ctx.plan.latencyRuns; run++) {
-        ctx.progress(`crowded restart latency, run ${run}/${ctx.plan.latencyRuns}`);
-        for (const deployment of active) {
-          try {
-            ctx.record('restart-crowded', deployment.peer.id, await restartOnce(deployment));
-          } catch (error) {
-            ctx.fail(['restart-crowded'], deployment.peer.id, error);
-            active.delete(deployment);
-          }
-        }
-      }
+      await restartRounds(ctx, deployments, 'restart-crowded', 'crowded restart latency');
     } finally {
       await Promise.all(deployments.map((deployment) => stopQuietly(ctx, deployment)));
     }
@@ -496,18 +501,7 @@ async function measureManyServices(ctx) {
     results.forEach((result, i) => {
       if (result.status === 'rejected') ctx.fail(['many-idle-ticks', 'many-idle-switches'], deployments[i].peer.id, result.reason);
     });
-    const active = new Set(deployments);
-    for (let run = 1; run <= ctx.plan.latencyRuns; run++) {
-      ctx.progress(`${count} services: restart latency of one, run ${run}/${ctx.plan.latencyRuns}`);
-      for (const deployment of active) {
-        try {
-          ctx.record('many-restart', deployment.peer.id, await restartOnce(deployment));
-        } catch (error) {
-          ctx.fail(['many-restart'], deployment.peer.id, error);
-          active.delete(deployment);
-        }
-      }
-    }
+    await restartRounds(ctx, deployments, 'many-restart', `${count} services: restart latency of one`);
   } finally {
     await Promise.all(deployments.map((deployment) => stopQuietly(ctx, deployment)));
   }
