@@ -16,7 +16,7 @@ const STARTS_PER_COLLECTION = 32;
 let startsSinceCollection = 0;
 let collectGarbage: (() => void) | null = null;
 
-/** V8's gc(), the documented way: exposed by flag, then taken from a fresh context. */
+/** V8's gc(): the flag set at run time installs it in contexts made after, so a fresh one has it. */
 function fullCollection(): () => void {
   if (collectGarbage === null) {
     setFlagsFromString('--expose-gc');
