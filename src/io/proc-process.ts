@@ -1,7 +1,7 @@
 // Reads what Linux says about a process that is not our child: its argv, its
 // start time, its session and state, from /proc. No decisions here.
-import { execFileSync } from 'node:child_process';
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { endianness } from 'node:os';
 import type { ObservedProcess } from '../core/orphan-service.js';
 
 export interface ProcProcess extends ObservedProcess {
@@ -118,13 +118,30 @@ function readBootTimeSeconds(): number {
 
 let clockTicks: number | undefined;
 
-/** sysconf(_SC_CLK_TCK), which Node does not expose; 100 on every common Linux. */
+/** The auxiliary vector entry the kernel passes every process its clock tick rate in (elf.h). */
+const AT_CLKTCK = 17n;
+
+/**
+ * sysconf(_SC_CLK_TCK), which Node does not expose: read where libc reads it,
+ * the AT_CLKTCK entry of /proc/self/auxv (pairs of native words), rather
+ * than by running getconf, a fork and exec at every daemon start. 100 on
+ * every common Linux, and the fallback (a 32-bit Node keeps it).
+ */
 function readClockTicks(): number {
   if (clockTicks === undefined) {
+    clockTicks = 100;
+    if (!process.arch.includes('64')) return clockTicks;
     try {
-      clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()) || 100;
+      const auxv = readFileSync('/proc/self/auxv');
+      const read = (offset: number) => (endianness() === 'LE' ? auxv.readBigUInt64LE(offset) : auxv.readBigUInt64BE(offset));
+      for (let offset = 0; offset + 16 <= auxv.length; offset += 16) {
+        if (read(offset) === AT_CLKTCK) {
+          clockTicks = Number(read(offset + 8)) || 100;
+          break;
+        }
+      }
     } catch {
-      clockTicks = 100;
+      // keep 100
     }
   }
   return clockTicks;

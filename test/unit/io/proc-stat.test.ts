@@ -1,8 +1,10 @@
 // parseProcStat reads /proc/PID/stat's bytes without making strings; these
-// check it against the fields proc(5) names, for real lines and awkward names.
+// check it against the fields proc(5) names, for real lines and awkward names,
+// and the tick rate read from /proc/self/auxv against getconf's.
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseProcStat, readProcStat } from '../../../src/io/proc-process.js';
+import { parseProcStat, readProcStat, ticksToUnixMs } from '../../../src/io/proc-process.js';
 
 /** proc(5)'s reading, the slow way: fields after the last ")" split on spaces. */
 function splitFields(line: string) {
@@ -35,5 +37,16 @@ describe('parseProcStat', () => {
     expect(parseProcStat(bytes('7 (sh) S 1 7 7 0 -1'))).toBeNull();
     expect(parseProcStat(bytes(''))).toBeNull();
     expect(parseProcStat(bytes('7 sh S'))).toBeNull();
+  });
+});
+
+describe('ticksToUnixMs', () => {
+  it('dates this process within a few seconds of its real start, with the tick rate getconf reports', () => {
+    const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+    const stat = readProcStat(process.pid) as { startTicks: number };
+    const bootSeconds = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]);
+    expect(ticksToUnixMs(stat.startTicks)).toBe((bootSeconds + stat.startTicks / ticksPerSecond) * 1000);
+    // Node's own idea of when this process started, to the second.
+    expect(Math.abs(ticksToUnixMs(stat.startTicks) - (Date.now() - process.uptime() * 1000))).toBeLessThan(2000);
   });
 });
