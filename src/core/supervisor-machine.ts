@@ -956,12 +956,19 @@ function applyControlRead(state: SupervisorState, event: ControlEvent): Step {
     let round = 0;
     while (round < count && split === null && current.phase !== 'finished') {
       const step = act(current, { kind: command, at });
+      const unchanged = step.state === current;
       current = step.state;
       for (const effect of step.effects) {
         effects.push(effect);
         if (effect.kind === 'start' || effect.kind === 'reload-config') split = effect.kind;
       }
       round += 1;
+      // A cell is pure: one that left the state as it was (`h` signals, an
+      // ignored command) gives the same step for every remaining command of
+      // the run, so the rest are its effects again, without 10,000 steps.
+      if (unchanged && split === null) {
+        for (; round < count; round += 1) effects.push(...step.effects);
+      }
     }
     if (split !== null) {
       const rest = [...(round < count ? [{ ...runs[index], count: count - round }] : []), ...runs.slice(index + 1)];

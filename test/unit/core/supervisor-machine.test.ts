@@ -248,7 +248,7 @@ describe('supervisor machine: one read of many commands', () => {
 
   it.each([
     ['dx', up], ['du', up], ['tcu', up], ['ud', downService], ['uh', downService], ['xd', up], ['dux', up], ['rd', up], ['ohpc', downService],
-    ['pcpcpc', up], ['ududud', downService], ['snsns', up], ['kkk', up],
+    ['pcpcpc', up], ['ududud', downService], ['snsns', up], ['kkk', up], ['hhhhkhh', up], ['hhhhd', downService], ['aaauhh', downService],
   ] as const)('%s in one read acts exactly as its letters written one by one', (letters, before) => {
     const reloaded = withSettings({ stopTimeout: 7 });
     const batch = runAsShell([...before, read(letters, 1000)], noLimits, reloaded);
@@ -274,6 +274,17 @@ describe('supervisor machine: one read of many commands', () => {
     // Each command still sends its signal: two a pair (u sends none to a running service, d sends TERM and CONT).
     expect(count(step.effects, 'signal')).toBe(signals ? pairs * 2 : 0);
     expect(count(step.effects, 'start') + count(step.effects, 'resume-control')).toBe(0);
+  });
+
+  it('10,000 h then d: every h is its own HUP to the service, in order, and the d after them still stops it', () => {
+    const running = runAsShell(up).state;
+    const pid = running.service?.pid;
+    const step = transition(running, read(`${'h'.repeat(10_000)}d`, 1000));
+    const signals = step.effects.flatMap((e) => (e.kind === 'signal' ? [e] : []));
+    expect(signals.slice(0, 10_000).every((e) => e.signal === 'SIGHUP' && e.pid === pid)).toBe(true);
+    expect(signals.slice(10_000).map((e) => e.signal)).toEqual(['SIGTERM', 'SIGCONT']);
+    expect(step.state.want).toBe('down');
+    expect(step.state).toEqual(oneByOne(`${'h'.repeat(10_000)}d`, 1000).reduce((s, event) => transition(s, event).state, running));
   });
 
   it('writes status once, after the signals, from the final state', () => {
