@@ -185,33 +185,20 @@ async function measureLatency(ctx) {
         ctx.fail(rowIds, deployment.peer.id, error);
       }
     }
-    for (const [rowId, measureOnce] of kinds) {
-      const active = new Set(usable);
-      for (let run = 1; run <= ctx.plan.latencyRuns; run++) {
-        ctx.progress(`${rowId} latency, run ${run}/${ctx.plan.latencyRuns}`);
-        for (const deployment of active) {
-          try {
-            ctx.record(rowId, deployment.peer.id, await measureOnce(deployment));
-          } catch (error) {
-            ctx.fail([rowId], deployment.peer.id, error);
-            active.delete(deployment);
-          }
-        }
-      }
-    }
+    for (const [rowId, measureOnce] of kinds) await latencyRounds(ctx, usable, rowId, `${rowId} latency`, measureOnce);
   } finally {
     await Promise.all(deployments.map((deployment) => stopQuietly(ctx, deployment)));
   }
 }
 
-/** latencyRuns rounds of restartOnce over the deployments, in turn; a peer that fails is left out of later rounds. */
-async function restartRounds(ctx, deployments, rowId, what) {
+/** latencyRuns rounds of measureOnce over the deployments, in turn; a peer that fails is left out of later rounds. */
+async function latencyRounds(ctx, deployments, rowId, what, measureOnce = restartOnce) {
   const active = new Set(deployments);
   for (let run = 1; run <= ctx.plan.latencyRuns; run++) {
     ctx.progress(`${what}, run ${run}/${ctx.plan.latencyRuns}`);
     for (const deployment of active) {
       try {
-        ctx.record(rowId, deployment.peer.id, await restartOnce(deployment));
+        ctx.record(rowId, deployment.peer.id, await measureOnce(deployment));
       } catch (error) {
         ctx.fail([rowId], deployment.peer.id, error);
         active.delete(deployment);
@@ -238,7 +225,7 @@ async function measureCrowdedRestart(ctx) {
     await waitFor(() => crowd.every((child) => child.pid !== undefined) || undefined, { what: 'the crowd to start', timeoutMs: 60_000, intervalMs: 50 });
     const deployments = await startEach(ctx, 'crowded', pauseServices(1), ['restart-crowded']);
     try {
-      await restartRounds(ctx, deployments, 'restart-crowded', 'crowded restart latency');
+      await latencyRounds(ctx, deployments, 'restart-crowded', 'crowded restart latency');
     } finally {
       await Promise.all(deployments.map((deployment) => stopQuietly(ctx, deployment)));
     }
@@ -501,7 +488,7 @@ async function measureManyServices(ctx) {
     results.forEach((result, i) => {
       if (result.status === 'rejected') ctx.fail(['many-idle-ticks', 'many-idle-switches'], deployments[i].peer.id, result.reason);
     });
-    await restartRounds(ctx, deployments, 'many-restart', `${count} services: restart latency of one`);
+    await latencyRounds(ctx, deployments, 'many-restart', `${count} services: restart latency of one`);
   } finally {
     await Promise.all(deployments.map((deployment) => stopQuietly(ctx, deployment)));
   }
