@@ -1,6 +1,7 @@
 // Runs the built supervise against real status directories and makes sure
 // every daemon and service a test started is gone when the test finishes.
 import { spawn } from 'node:child_process';
+import { constants as osConstants } from 'node:os';
 import { closeSync, constants, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,6 +66,24 @@ export function readStatus(dir: string): Status {
 
 export function readStatusJson(dir: string): StatusJson {
   return JSON.parse(readFileSync(join(dir, 'status.json'), 'utf8')) as StatusJson;
+}
+
+/**
+ * Resolves once `pid` ignores or catches `signal` (SigIgn or SigCgt in
+ * /proc/PID/status). A fixture's `trap` runs a moment after its exec, which
+ * is when supervise reports the start: a command sent before then meets the
+ * default action.
+ */
+export function waitForSignalHandled(pid: number, signal: 'SIGTERM'): Promise<true> {
+  const bit = 1n << BigInt(osConstants.signals[signal] - 1);
+  const mask = (status: string, field: string) => BigInt(`0x${new RegExp(`^${field}:\\s*([0-9a-f]+)$`, 'm').exec(status)?.[1] ?? '0'}`);
+  return waitFor(
+    () => {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      return ((mask(status, 'SigIgn') | mask(status, 'SigCgt')) & bit) !== 0n || undefined;
+    },
+    { what: `pid ${pid} to ignore or catch ${signal}` },
+  );
 }
 
 export function isAlive(pid: number): boolean {

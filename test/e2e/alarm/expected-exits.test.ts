@@ -10,7 +10,7 @@ import { startSmtpSink } from '../../helpers/smtp-sink.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 import { waitForLog } from '../../helpers/wait-for-log.js';
 import { waitFor } from '../../helpers/wait-for.js';
-import { FIXTURES, readStatusJson, startSupervised, writeControl } from '../../helpers/supervise-process.js';
+import { FIXTURES, readStatusJson, startSupervised, waitForSignalHandled, writeControl } from '../../helpers/supervise-process.js';
 
 const host = hostname().replace(/\.baidu\.com$/, '');
 
@@ -21,6 +21,7 @@ describe('exits after a signal from supervise', () => {
     writeFileSync(conf, ['[global]', 'alarm_interval : 60', 'alarm_mail : ops@example.com', `mail_transport : ${sink.url}`, ''].join('\n'));
     const marker = join(makeTempDir(), 'term-received');
     const { dir, servicePid } = await startSupervised([join(FIXTURES, 'crash-after-term.sh'), marker], { args: ['-F', conf] });
+    await waitForSignalHandled(servicePid, 'SIGTERM');
 
     writeControl(dir, 't');
     await waitFor(() => existsSync(marker) || undefined, { what: `the service to note the TERM in ${marker}` });

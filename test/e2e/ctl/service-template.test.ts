@@ -13,6 +13,7 @@ import {
   REPO_ROOT,
   runCommand,
   waitForServicePid,
+  waitForSignalHandled,
   writeControl,
 } from '../../helpers/supervise-process.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
@@ -190,6 +191,7 @@ describe('service-template.sh', () => {
     const module = makeModule('ignore-term.sh');
     expect((await run(module, ['start'])).code).toBe(0);
     const { pid } = readStatusJson(module.statusDir);
+    await waitForSignalHandled(pid, 'SIGTERM');
     const stop = await run(module, ['stop'], { ...TOOLS_ENV, WAIT_SECONDS: '1' });
     expect(stop.code).toBe(1);
     expect(stop.stderr).toBe(`status/demo: still up (pid ${pid}) after 1 s, wanted down\n`);

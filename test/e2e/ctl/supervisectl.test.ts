@@ -16,6 +16,7 @@ import {
   startSupervised,
   waitForSupervisionEnd,
   waitForServicePid,
+  waitForSignalHandled,
   writeControl,
 } from '../../helpers/supervise-process.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
@@ -53,6 +54,7 @@ describe('supervisectl status', () => {
     const down = await startSupervised([FOREVER]);
     const once = await startSupervised([FOREVER]);
     const stopping = await startSupervised([IGNORE_TERM]);
+    await waitForSignalHandled(stopping.servicePid, 'SIGTERM');
     const gone = await stoppedStatusDir();
 
     writeControl(paused.dir, 'p');
@@ -185,6 +187,8 @@ describe('supervisectl verbs with --wait', () => {
     const plain = await startSupervised([FOREVER]);
     const stubborn = await startSupervised([IGNORE_TERM]);
     const alsoStubborn = await startSupervised([IGNORE_TERM]);
+    await waitForSignalHandled(stubborn.servicePid, 'SIGTERM');
+    await waitForSignalHandled(alsoStubborn.servicePid, 'SIGTERM');
     const result = await ctl('stop', '--wait=1', plain.dir, stubborn.dir, alsoStubborn.dir);
     expect(result.code).toBe(2);
     expect(result.stderr.trimEnd().split('\n').sort()).toEqual(
@@ -198,6 +202,7 @@ describe('supervisectl verbs with --wait', () => {
 
   it('stop --wait=1 on a service that ignores TERM exits 1 saying where it is stuck', async () => {
     const service = await startSupervised([IGNORE_TERM]);
+    await waitForSignalHandled(service.servicePid, 'SIGTERM');
     const result = await ctl('stop', '--wait=1', service.dir);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(`${service.dir}: still up (pid ${service.servicePid}) after 1 s, wanted down\n`);
@@ -207,6 +212,7 @@ describe('supervisectl verbs with --wait', () => {
   // exit stops the service first (d then x); one that ignores TERM, with no stop_timeout, keeps supervise there.
   it('exit --wait on a service still up reports supervise still there', async () => {
     const service = await startSupervised([IGNORE_TERM]);
+    await waitForSignalHandled(service.servicePid, 'SIGTERM');
     const result = await ctl('exit', '--wait=1', service.dir);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 import { waitForLog } from '../../helpers/wait-for-log.js';
 import { waitFor } from '../../helpers/wait-for.js';
-import { FIXTURES, isAlive, readLog, readStatusJson, startSupervised, waitForDaemonExit, writeControl } from '../../helpers/supervise-process.js';
+import { FIXTURES, isAlive, readLog, readStatusJson, startSupervised, waitForDaemonExit, waitForSignalHandled, writeControl } from '../../helpers/supervise-process.js';
 
 const ignoreTerm = join(FIXTURES, 'ignore-term.sh');
 
@@ -19,6 +19,7 @@ function config(stopTimeout: number): string {
 describe('stop_timeout', () => {
   it('sends KILL after d to a service that ignores TERM', async () => {
     const { dir, servicePid } = await startSupervised([ignoreTerm], { args: ['-F', config(1)] });
+    await waitForSignalHandled(servicePid, 'SIGTERM');
     writeControl(dir, 'd');
     await waitFor(() => !isAlive(servicePid) || undefined, { what: 'the service killed' });
     expect(readLog(dir, 'supervise.log.wf')).toContain('still running 1 s after TERM, sending KILL');
@@ -28,6 +29,7 @@ describe('stop_timeout', () => {
 
   it("sends KILL after supervise's own SIGTERM, then exits", async () => {
     const { daemonPid, servicePid } = await startSupervised([ignoreTerm], { args: ['-F', config(1)] });
+    await waitForSignalHandled(servicePid, 'SIGTERM');
     process.kill(daemonPid, 'SIGTERM');
     await waitForDaemonExit(daemonPid, 5_000);
     expect(isAlive(servicePid)).toBe(false);
@@ -39,6 +41,7 @@ describe('stop_timeout', () => {
   it('leaves a service that ignores TERM running after d when it is 0; k then ends it', async () => {
     const { dir, servicePid } = await startSupervised([ignoreTerm], { args: ['-F', config(0)] });
     expect(readStatusJson(dir).limits.stopTimeout).toBe(0);
+    await waitForSignalHandled(servicePid, 'SIGTERM');
     writeControl(dir, 'd');
     await waitFor(() => readStatusJson(dir).want === 'down' || undefined, { what: 'want down in status.json' });
     expect(isAlive(servicePid)).toBe(true);
