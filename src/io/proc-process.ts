@@ -123,26 +123,28 @@ const AT_CLKTCK = 17n;
 
 /**
  * sysconf(_SC_CLK_TCK), which Node does not expose: read where libc reads it,
- * the AT_CLKTCK entry of /proc/self/auxv (pairs of native words), rather
- * than by running getconf, a fork and exec at every daemon start. 100 on
- * every common Linux, and the fallback (a 32-bit Node keeps it).
+ * the AT_CLKTCK entry of /proc/self/auxv, rather than by running getconf, a
+ * fork and exec at every daemon start. 100 on every common Linux, and the
+ * fallback (a 32-bit Node keeps it).
  */
 function readClockTicks(): number {
   if (clockTicks === undefined) {
     clockTicks = 100;
     if (!process.arch.includes('64')) return clockTicks;
     try {
-      const auxv = readFileSync('/proc/self/auxv');
-      const read = (offset: number) => (endianness() === 'LE' ? auxv.readBigUInt64LE(offset) : auxv.readBigUInt64BE(offset));
-      for (let offset = 0; offset + 16 <= auxv.length; offset += 16) {
-        if (read(offset) === AT_CLKTCK) {
-          clockTicks = Number(read(offset + 8)) || 100;
-          break;
-        }
-      }
+      clockTicks = clockTicksFromAuxv(readFileSync('/proc/self/auxv'), endianness()) ?? 100;
     } catch {
       // keep 100
     }
   }
   return clockTicks;
+}
+
+/** The AT_CLKTCK value of an auxiliary vector of 64-bit (type, value) pairs, or null when it has none. */
+export function clockTicksFromAuxv(auxv: Buffer, byteOrder: 'LE' | 'BE'): number | null {
+  const read = (offset: number) => (byteOrder === 'LE' ? auxv.readBigUInt64LE(offset) : auxv.readBigUInt64BE(offset));
+  for (let offset = 0; offset + 16 <= auxv.length; offset += 16) {
+    if (read(offset) === AT_CLKTCK) return Number(read(offset + 8)) || null;
+  }
+  return null;
 }
